@@ -21,7 +21,7 @@ export interface Sizes {
 }
 
 export const FULL_SIZES: Sizes = { nodes: 10_000, referenced: 500, vaultSecrets: 10_000, workspaceFiles: 1_000, editRequests: 200, edits: 5 };
-export const QUICK_SIZES: Sizes = { nodes: 1_000, referenced: 500, vaultSecrets: 1_000, workspaceFiles: 100, editRequests: 60, edits: 3 };
+export const QUICK_SIZES: Sizes = { nodes: 1_000, referenced: 500, vaultSecrets: 1_000, workspaceFiles: 100, editRequests: 40, edits: 5 };
 
 export interface WrittenWorkflow extends GeneratedWorkflow {
   path: string;
@@ -32,6 +32,7 @@ export class BenchContext {
   private readonly workflows = new Map<WorkflowFormat, WrittenWorkflow>();
   private secretList: SecretSpec[] | undefined;
   private workspaceList: WorkspaceFile[] | undefined;
+  private readonly memos = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly root: string,
@@ -83,6 +84,16 @@ export class BenchContext {
       this.log(`generated ${this.workspaceList.length} workflows under ${dir}`);
     }
     return { dir, files: this.workspaceList };
+  }
+
+  /** Something expensive made once per run and shared by scenarios (e.g. the benchmark vault). */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let made = this.memos.get(key) as Promise<T> | undefined;
+    if (!made) {
+      made = make();
+      this.memos.set(key, made);
+    }
+    return made;
   }
 
   /** A fresh directory under the temp dir. */

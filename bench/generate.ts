@@ -39,7 +39,6 @@ export interface Random {
 const TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const TAGS = ['payments', 'crm', 'internal', 'prod', 'staging', 'team-a', 'team-b', 'legacy'] as const;
 const TYPES: readonly SecretType[] = ['apiKey', 'basicAuth', 'bearerToken', 'oauth', 'custom'];
-const CUSTOM_FIELDS = ['host', 'port', 'user', 'password', 'database'] as const;
 
 export interface SecretSpec {
   name: string;
@@ -126,6 +125,8 @@ export interface WorkflowOptions {
   seed?: number;
   /** Bytes of filler per node, to reach the target file size (~5 MB JSON / ~4 MB YAML at 10k nodes). */
   filler?: number;
+  /** References to a secret that does not exist (unknown-secret), spread over the nodes. */
+  mistakes?: number;
 }
 
 interface NodeModel {
@@ -145,7 +146,14 @@ export function generateWorkflow(options: WorkflowOptions): GeneratedWorkflow {
   const referenced = Math.min(options.referenced ?? 500, options.secrets.length);
   let cursor = 0;
   let references = 0;
+  const mistakeEvery = options.mistakes ? Math.max(1, Math.floor((options.nodes - 1) / options.mistakes)) : 0;
+  let mistakes = 0;
   const nextReference = (): string => {
+    if (mistakeEvery && references > 0 && references % mistakeEvery === 0 && mistakes < (options.mistakes ?? 0)) {
+      mistakes++;
+      references++;
+      return `{{secrets.missing_secret_${mistakes}.value}}`;
+    }
     const spec = options.secrets[cursor < referenced ? cursor : random.int(referenced)] as SecretSpec;
     cursor++;
     references++;
@@ -260,7 +268,7 @@ export interface WorkspaceFile {
   format: WorkflowFormat;
 }
 
-/** `count` small workflows (5 to 20 nodes), half JSON, half YAML, written under `dir`. */
+/** `count` small workflows (5 to 20 nodes, one reference to a missing secret each), half JSON, half YAML, written under `dir`. */
 export function writeWorkspace(dir: string, count: number, secrets: SecretSpec[], seed = DEFAULT_SEED): WorkspaceFile[] {
   const random = createRandom(seed ^ 0x3a11);
   const files: WorkspaceFile[] = [];
@@ -268,7 +276,7 @@ export function writeWorkspace(dir: string, count: number, secrets: SecretSpec[]
     const format: WorkflowFormat = i % 2 === 0 ? 'json' : 'yaml';
     const folder = join(dir, `team-${i % 10}`);
     mkdirSync(folder, { recursive: true });
-    const generated = generateWorkflow({ nodes: 5 + random.int(16), format, secrets, referenced: Math.min(50, secrets.length), seed: seed + i, filler: 40 });
+    const generated = generateWorkflow({ nodes: 5 + random.int(16), format, secrets, referenced: Math.min(50, secrets.length), seed: seed + i, filler: 40, mistakes: 1 });
     const path = join(folder, `flow-${String(i).padStart(4, '0')}.workflow.${format}`);
     writeFileSync(path, generated.text);
     files.push({ path, format });

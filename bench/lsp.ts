@@ -148,7 +148,7 @@ export class LspSession {
 }
 
 /** Spawns the server, waits until its JSON-RPC loop answers, then initializes it. */
-export async function startServer(options: ServerOptions, beforeInitialize?: () => void): Promise<LspSession> {
+export async function startServer(options: ServerOptions, beforeInitialize?: (session: LspSession) => void): Promise<LspSession> {
   const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const session = new LspSession(child, connection);
@@ -166,12 +166,10 @@ export async function startServer(options: ServerOptions, beforeInitialize?: () 
   connection.onRequest(RegistrationRequest.type, () => undefined);
   connection.onRequest(UnregistrationRequest.type, () => undefined);
   connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
-  connection.onRequest(() => null);
-  connection.onNotification(() => undefined);
   connection.listen();
   // Any answer (even "not initialized") proves the program has loaded; startup stays out of timings.
   await Promise.race([session.noop(), failed]);
-  beforeInitialize?.();
+  beforeInitialize?.(session);
   const folder = options.workspaceFolder;
   const uri = folder ? pathToUri(folder) : null;
   session.initializeResult = await Promise.race([

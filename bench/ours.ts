@@ -40,15 +40,16 @@ export class Ours {
   async load<K extends keyof OurModules>(key: K): Promise<OurModules[K]> {
     const file = join(this.root, FILES[key]);
     if (!existsSync(file)) throw new Missing(FILES[key]);
-    // require keeps one module instance per file (instanceof checks across modules hold).
+    // require, not import(): one module instance per file, shared with the bench's static imports.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(file) as OurModules[K];
   }
 
   /** dist/server.js, when built and newer than every server/ and shared/ source. */
-  serverState(): 'missing' | 'stale' | 'ready' {
+  serverState(): 'missing' | 'unbuilt' | 'stale' | 'ready' {
     const bundle = join(this.root, 'dist/server.js');
     if (!existsSync(join(this.root, 'server/server.ts'))) return 'missing';
-    if (!existsSync(bundle)) return 'stale';
+    if (!existsSync(bundle)) return 'unbuilt';
     const built = statSync(bundle).mtimeMs;
     const newest = Math.max(newestIn(join(this.root, 'server')), newestIn(join(this.root, 'shared')));
     return newest > built ? 'stale' : 'ready';

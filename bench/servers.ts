@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CatalogNotification } from '../shared/lspProtocol';
 import { DEFAULT_WORKFLOW_GLOBS } from '../shared/workflowTypes';
 import type { BenchContext } from './context';
-import { startServer, type LspSession } from './lsp';
+import { pathToUri, startServer, type LspSession } from './lsp';
 
 /** yaml-language-server waits this long (a fixed setTimeout, not a setting) before validating. */
 export const PEER_VALIDATION_DELAY_MS = 200;
@@ -20,9 +20,10 @@ export interface OursOptions {
   workspaceFolder?: string;
   /** Re-validation debounce; 0 when a scenario times open → diagnostics. */
   debounceMs?: number;
-  /** Send the catalog right after `initialized` (what the VS Code client does). */
-  catalog?: boolean;
-  beforeInitialize?: () => void;
+  /** Wait until a probe document is checked against the catalog (false: the workspace scenario times start-up). */
+  waitReady?: boolean;
+  /** Called once the program answers, just before `initialize` (timers start here; listeners attach here). */
+  beforeInitialize?: (session: LspSession) => void;
 }
 
 export async function startOurs(ctx: BenchContext, options: OursOptions = {}): Promise<LspSession> {
@@ -46,11 +47,29 @@ export async function startOurs(ctx: BenchContext, options: OursOptions = {}): P
       env,
       settings: (section) => sectionOf(settings, section),
       workspaceFolder: options.workspaceFolder,
+      // As the VS Code client: it sends the catalog, the server reads no vault.
+      initializationOptions: { selfCatalog: false },
     },
     options.beforeInitialize,
   );
-  if (options.catalog !== false) await session.connection.sendNotification(CatalogNotification.type, ctx.catalog());
+  await session.connection.sendNotification(CatalogNotification.type, ctx.catalog());
+  if (options.waitReady !== false) await untilReady(ctx, session);
   return session;
+}
+
+/**
+ * Opens a two-line workflow and waits for its unknown-secret diagnostic: proof that settings and
+ * catalog are in and the validation worker runs, so no timing includes the server's start-up.
+ */
+async function untilReady(ctx: BenchContext, session: LspSession): Promise<void> {
+  const known = ctx.referencedSecrets()[0];
+  const uri = pathToUri(join(ctx.dir('home'), `ready-${session.pid}.workflow.yaml`));
+  const text = `name: ready\nnodes:\n  - id: a\n    type: t\n    config:\n      x: "{{secrets.${known?.name}.${Object.keys(known?.data ?? {})[0]}}} {{secrets.not_there.value}}"\n`;
+  const ready = session.nextDiagnostics(uri, 60_000, (event) => event.params.diagnostics.some((diagnostic) => diagnostic.code === 'unknown-secret'));
+  session.open(uri, 'yaml', text);
+  const event = await ready;
+  if (event.params.diagnostics.length !== 1) throw new Error(`the readiness probe expected 1 diagnostic, got ${event.params.diagnostics.length}`);
+  session.close(uri);
 }
 
 export async function startPeer(ctx: BenchContext): Promise<LspSession> {

@@ -92,6 +92,9 @@ export interface PairOptions {
   runs?: number;
   oursInner?: number;
   baselineInner?: number;
+  /** Untimed setup before each run of one side (e.g. clear a cache, pick a fresh name). */
+  beforeOurs?: () => unknown | Promise<unknown>;
+  beforeBaseline?: () => unknown | Promise<unknown>;
 }
 
 /** Interleaved runs of ours and the baseline, so a slow moment of the machine hits both. */
@@ -100,7 +103,9 @@ export async function measurePair(ours: () => unknown | Promise<unknown>, baseli
   const oursInner = options.oursInner ?? 1;
   const baselineInner = options.baselineInner ?? 1;
   for (let i = 0; i < (options.warmup ?? 1); i++) {
+    await options.beforeBaseline?.();
     await timeOnce(baseline, baselineInner);
+    await options.beforeOurs?.();
     await timeOnce(ours, oursInner);
   }
   const pair: Pair = { ours: [], baseline: [] };
@@ -108,6 +113,7 @@ export async function measurePair(ours: () => unknown | Promise<unknown>, baseli
     // Alternate which goes first so neither always runs on a freshly collected heap.
     const order = i % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
     for (const which of order) {
+      await (which === 'ours' ? options.beforeOurs : options.beforeBaseline)?.();
       collectGarbage();
       if (which === 'ours') pair.ours.push(await timeOnce(ours, oursInner));
       else pair.baseline.push(await timeOnce(baseline, baselineInner));

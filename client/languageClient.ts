@@ -21,7 +21,7 @@ export class WorkflowLanguageClient implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly channel: vscode.OutputChannel,
+    private readonly channel: vscode.LogOutputChannel,
     private readonly log: Log,
     private readonly hooks: LanguageClientHooks,
   ) {}

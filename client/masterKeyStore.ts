@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { masterKeySecretName, pendingMasterKeySecretName, type KeyStateDeps, type StoredKeys } from '../shared/keyState';
-import { checkVaultKey } from '../shared/vault/vaultMetadata';
+import { checkVaultKey, readVaultMetadata } from '../shared/vault/vaultMetadata';
 import { formatMasterKey, generateMasterKey, masterKeyFromEnvironment, parseMasterKey } from '../shared/vault/masterKey';
 import { Vault } from '../shared/vault/vault';
 import { existsSync } from 'node:fs';
@@ -44,8 +44,9 @@ export class MasterKeyStore {
       stored: this.storedKeys(environment),
       vaultExists: async () => existsSync(vaultPath),
       checkKey: (key) => checkVaultKey(vaultPath, key),
+      inspectVault: async () => void (await readVaultMetadata(vaultPath)),
       createVault: async (key) => {
-        await Vault.create(vaultPath, key);
+        await Vault.create(vaultPath, key, { environment });
       },
       generateKey: generateMasterKey,
       formatKey: formatMasterKey,

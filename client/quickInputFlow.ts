@@ -71,7 +71,8 @@ export class QuickInputFlow {
         if (button === vscode.QuickInputButtons.Back) finish(() => resolve(BACK));
       });
       box.onDidHide(() => finish(() => reject(new InputCancelled())));
-      check(box.value);
+      // An empty first view shows the prompt; problems appear once something is typed (or on Enter).
+      if (box.value) check(box.value);
       box.show();
     });
   }

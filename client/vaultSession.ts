@@ -78,7 +78,7 @@ export class VaultSession implements vscode.Disposable {
     this.keyState = await resolveKeyState(this.keys.deps(this.location.environment, this.location.path), { createIfMissing });
     if (this.keyState.kind === 'ready') {
       try {
-        this.vault = await Vault.open(this.location.path, this.keyState.key);
+        this.vault = await Vault.open(this.location.path, this.keyState.key, { onWarning: (message) => this.log.warn(message) });
         this.secrets = this.vault.list();
       } catch (error) {
         this.keyState = { kind: 'vaultError', code: error instanceof WorkflowSecretsError ? error.code : 'unknown', reason: describeError(error) };

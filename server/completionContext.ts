@@ -26,25 +26,27 @@ export interface ReferenceCompletionContext {
 }
 
 const WORD = /[A-Za-z0-9_-]/;
-const KEYWORD_PART = /^( *)([A-Za-z]*)$/;
-const NAME_PART = /^( *)secrets\.([A-Za-z_][A-Za-z0-9_-]*)?$/;
-const FIELD_PART = /^( *)secrets\.([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)?$/;
+const KEYWORD_PART = /^([ \t]*)([A-Za-z]*)$/;
+const NAME_PART = /^([ \t]*)secrets\.([A-Za-z_][A-Za-z0-9_-]*)?$/;
+const FIELD_PART = /^([ \t]*)secrets\.([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)?$/;
 
 /** The reference being typed at `offset`, or undefined when completion has nothing to offer there. */
 export function completionContextAt(text: string, offset: number, format: WorkflowFormat): ReferenceCompletionContext | undefined {
   if (offset < 2 || offset > text.length) return undefined;
   const lineStart = startOfLine(text, offset);
+  // Cheapest test first: no `{{` before the cursor on this line means nothing to complete.
+  const inLine = text.slice(lineStart, offset).lastIndexOf('{{');
+  if (inLine < 0) return undefined;
+  const open = lineStart + inLine;
   const contentStart = format === 'json' ? jsonStringStart(text, lineStart, offset) : yamlScalarStart(text, lineStart, offset);
-  if (contentStart === undefined) return undefined;
-  const open = text.lastIndexOf('{{', offset - 2);
-  if (open < contentStart) return undefined;
+  if (contentStart === undefined || open < contentStart) return undefined;
   const inside = text.slice(open + 2, offset);
   if (inside.includes('}}')) return undefined;
   // `\{{secrets.` is the literal text, not a reference.
   if (open > contentStart && text[open - 1] === '\\') return undefined;
   const after = wordEnd(text, offset);
   const rest = text.slice(after, after + 64);
-  const shared = { segmentEnd: after, followedByDot: rest.startsWith('.'), closed: /^ *\}\}/.test(rest) };
+  const shared = { segmentEnd: after, followedByDot: rest.startsWith('.'), closed: /^[ \t]*\}\}/.test(rest) };
 
   const field = FIELD_PART.exec(inside);
   if (field) {
@@ -65,9 +67,10 @@ export function completionContextAt(text: string, offset: number, format: Workfl
 }
 
 function startOfLine(text: string, offset: number): number {
-  let start = offset;
-  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
-  return start;
+  const afterNewline = text.lastIndexOf('\n', offset - 1) + 1;
+  // A lone \r (old Mac line ends) also ends a line; look for one only on this line.
+  const carriageReturn = text.slice(afterNewline, offset).lastIndexOf('\r');
+  return carriageReturn < 0 ? afterNewline : afterNewline + carriageReturn + 1;
 }
 
 function wordEnd(text: string, offset: number): number {

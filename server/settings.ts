@@ -29,9 +29,12 @@ export class SettingsStore {
     return typeof value === 'string' && value.trim() ? value : undefined;
   }
 
-  /** Pulls the settings again; says whether anything changed. */
-  async refresh(): Promise<boolean> {
-    let raw: unknown = this.fromInitialization;
+  /**
+   * Pulls the settings again (or takes those a client pushed with didChangeConfiguration, for
+   * clients that cannot be asked); says whether anything changed.
+   */
+  async refresh(pushed?: unknown): Promise<boolean> {
+    let raw: unknown = pushed ?? this.fromInitialization;
     if (this.canPull) {
       try {
         raw = (await this.connection.workspace.getConfiguration({ section: SETTINGS_SECTION })) ?? this.fromInitialization;

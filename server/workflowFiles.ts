@@ -9,6 +9,9 @@ import { pathOfUri } from './uris';
  * YAML and JSON document; the others get no diagnostics and no completion.
  */
 export class WorkflowFileMatcher {
+  /** Completion asks on every keystroke: remember answers until the folders or globs change. */
+  private readonly cache = new Map<string, WorkflowFormat | null>();
+
   constructor(
     private folders: readonly string[],
     private globs: readonly string[],
@@ -17,6 +20,7 @@ export class WorkflowFileMatcher {
   update(folders: readonly string[], globs: readonly string[]): void {
     this.folders = folders;
     this.globs = globs;
+    this.cache.clear();
   }
 
   get workspaceFolders(): readonly string[] {
@@ -31,6 +35,16 @@ export class WorkflowFileMatcher {
   }
 
   formatOfUri(uri: string): WorkflowFormat | undefined {
+    let format = this.cache.get(uri);
+    if (format === undefined) {
+      format = this.matchUri(uri) ?? null;
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(uri, format);
+    }
+    return format ?? undefined;
+  }
+
+  private matchUri(uri: string): WorkflowFormat | undefined {
     const filePath = pathOfUri(uri);
     if (filePath) return this.formatOfPath(filePath);
     // untitled: and other schemes: judge by the name alone.

@@ -5,7 +5,7 @@
  */
 
 /** How far up a block scalar's indicator line is looked for (longer bodies are treated as plain lines). */
-const MAX_LINES_UP = 2000;
+const MAX_LINES_UP = 1000;
 
 /**
  * Where the scalar text holding `offset` starts on its line, or undefined when `offset` is not in
@@ -30,7 +30,7 @@ function indentationAt(text: string, start: number, end: number): number {
   return index - start;
 }
 
-const BLOCK_INDICATOR = /(?:^|[:\-]\s+|^\s*)[|>][1-9+-]{0,2}\s*(?:#.*)?$/;
+const BLOCK_INDICATOR = /(?:^|[:-]\s+)[|>][1-9+-]{0,2}\s*(?:#.*)?$/;
 
 /** True when the line is inside the body of a literal `|` or folded `>` scalar. */
 function isInBlockScalar(text: string, lineStart: number, indent: number): boolean {

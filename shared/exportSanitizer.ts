@@ -33,7 +33,7 @@ export function sanitizeWorkflowForExport(parsed: ParsedWorkflow, known: KnownSe
   const syntax = parsed.problems.filter((problem) => problem.code === 'syntax');
   if (syntax.length > 0 || parsed.value === undefined) {
     const first = syntax[0];
-    const where = first ? ` at ${positionText(new LineIndex(parsed.text), first.range.start)}: ${first.message}` : '';
+    const where = first ? ` at ${positionText(new LineIndex(parsed.text), first.range.start)}: ${first.message.replace(/\.$/, '')}` : '';
     throw new WorkflowSecretsError('workflow-invalid', `The workflow cannot be exported: it does not parse${where}.`, 'Fix the syntax error (`workflow-secrets check FILE` lists them) and export again.');
   }
   const values = knownValuesOf(known);

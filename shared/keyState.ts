@@ -50,6 +50,8 @@ export interface KeyStateDeps {
   vaultExists(): Promise<boolean>;
   /** The vault's key check ('ok' | 'wrong-key'); throws typed errors for a damaged file. */
   checkKey(key: MasterKey): Promise<'ok' | 'wrong-key'>;
+  /** Reads the file's structure without a key; throws typed errors for a damaged file. */
+  inspectVault(): Promise<void>;
   /** Creates the vault file; must refuse to overwrite an existing one. */
   createVault(key: MasterKey): Promise<void>;
   generateKey(): MasterKey;
@@ -102,6 +104,8 @@ async function resolve(deps: KeyStateDeps, options: { createIfMissing: boolean }
   // A creation or rotation interrupted after the vault changed but before the key was promoted.
   const recovered = await recoverPendingKey(deps);
   if (recovered) return { kind: 'ready', key: recovered, source: 'secretStorage', created: false };
+  // Without a key the file can still be judged: a damaged vault is not a lost key.
+  await deps.inspectVault();
   if (storedText !== undefined) {
     return {
       kind: 'wrongKey',

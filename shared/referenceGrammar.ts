@@ -118,7 +118,8 @@ function readOpener(text: string, open: number): Opener | undefined {
   while (index < text.length && index - wordStart <= 12 && isWordChar(text.charCodeAt(index))) index++;
   const word = text.slice(wordStart, index);
   if (word === KEYWORD) return { word, wordStart, wordEnd: index };
-  if (word.length < 4 || word.length > 10) return undefined;
+  // Short words (`sets`, `sects`) are too often something else to call them a typo.
+  if (word.length < 6 || word.length > 9) return undefined;
   const next = text[index];
   // A near miss counts only when it is used like a path (`secret.x`, `Secrets:x`), not as a lone variable.
   if (next !== '.' && next !== ':' && next !== '/') return undefined;
@@ -176,39 +177,40 @@ function scanOne(text: string, open: number, head: Opener, result: ScanResult): 
   if (after === ':' || after === '/') return bad('likely-typo', `"${after}" separates the parts (likely a typo): write a dot, as in secrets.NAME.FIELD`);
   if (after !== '.') return bad('invalid-character', `"${printable(after ?? '')}" follows "secrets" where a dot belongs`);
 
-  const segments: { start: number; end: number }[] = [];
-  let segmentStart = head.wordEnd + 1;
-  for (let at = segmentStart; at <= bodyEnd; at++) {
-    if (at === bodyEnd || text.charCodeAt(at) === 46) {
-      segments.push({ start: segmentStart, end: at });
-      segmentStart = at + 1;
-    }
-  }
-  const roles = ['secret name', 'field name'] as const;
-  for (let i = 0; i < segments.length && i < 2; i++) {
-    const segment = segments[i] as { start: number; end: number };
-    const role = roles[i] as (typeof roles)[number];
-    if (segment.start === segment.end) return bad('empty-segment', `the ${role} is empty`);
-    const problem = segmentProblem(text.slice(segment.start, segment.end), role);
-    if (problem) return bad('invalid-character', problem);
-  }
-  if (segments.length < 2) return bad('missing-segment', 'the field is missing (write secrets.NAME.FIELD)');
-  if (segments.length > 2) {
-    const extra = text.slice((segments[2] as { start: number }).start, bodyEnd);
+  // Segments between dots; only the first three boundaries matter (a third segment is already extra).
+  const nameStart = head.wordEnd + 1;
+  const firstDot = dotBetween(text, nameStart, bodyEnd);
+  const nameEnd = firstDot < 0 ? bodyEnd : firstDot;
+  if (nameStart === nameEnd) return bad('empty-segment', 'the secret name is empty');
+  const nameProblem = segmentProblem(text.slice(nameStart, nameEnd), 'secret name');
+  if (nameProblem) return bad('invalid-character', nameProblem);
+  if (firstDot < 0) return bad('missing-segment', 'the field is missing (write secrets.NAME.FIELD)');
+  const fieldStart = firstDot + 1;
+  const secondDot = dotBetween(text, fieldStart, bodyEnd);
+  const fieldEnd = secondDot < 0 ? bodyEnd : secondDot;
+  if (fieldStart === fieldEnd) return bad('empty-segment', 'the field name is empty');
+  const fieldProblem = segmentProblem(text.slice(fieldStart, fieldEnd), 'field name');
+  if (fieldProblem) return bad('invalid-character', fieldProblem);
+  if (secondDot >= 0) {
+    const extra = text.slice(secondDot + 1, bodyEnd);
     return bad('extra-segment', `".${printable(extra, 32)}" follows the field: a reference has exactly a secret name and a field`);
   }
-  const [name, field] = segments as [{ start: number; end: number }, { start: number; end: number }];
   result.references.push({
-    name: text.slice(name.start, name.end),
-    field: text.slice(field.start, field.end),
+    name: text.slice(nameStart, nameEnd),
+    field: text.slice(fieldStart, fieldEnd),
     start: open,
     end: close + 2,
-    nameStart: name.start,
-    nameEnd: name.end,
-    fieldStart: field.start,
-    fieldEnd: field.end,
+    nameStart,
+    nameEnd,
+    fieldStart,
+    fieldEnd,
   });
   return close + 2;
+}
+
+function dotBetween(text: string, from: number, to: number): number {
+  const dot = text.indexOf('.', from);
+  return dot >= 0 && dot < to ? dot : -1;
 }
 
 function segmentProblem(segment: string, role: 'secret name' | 'field name'): string | undefined {

@@ -116,8 +116,8 @@ export function checkWorkflow(parsed: ParsedWorkflow, catalog: Catalog, options:
       }
       continue;
     }
-    checkField(reference, secret, add);
-    checkExpiry(reference, secret, now, add);
+    // An unknown field is the reference's problem; the secret's expiry can wait for a valid one.
+    if (checkField(reference, secret, add)) checkExpiry(reference, secret, now, add);
   }
   if (unverified.length > 0) {
     const count = unverified.length;
@@ -132,9 +132,10 @@ export function checkWorkflow(parsed: ParsedWorkflow, catalog: Catalog, options:
 
 type Add = (code: DiagnosticCode, message: string, range: TextRange, data?: ReferenceDiagnosticData) => void;
 
-function checkField(reference: LocatedReference, secret: CatalogSecret, add: Add): void {
+/** True when the field exists (or cannot be known yet). */
+function checkField(reference: LocatedReference, secret: CatalogSecret, add: Add): boolean {
   // A provider's field names are learned on first read: an empty list means "not known yet".
-  if (secret.fields.includes(reference.field) || (secret.source.kind === 'provider' && secret.fields.length === 0)) return;
+  if (secret.fields.includes(reference.field) || (secret.source.kind === 'provider' && secret.fields.length === 0)) return true;
   const name = printable(reference.name);
   const field = printable(reference.field);
   const has = secret.fields.length > 0 ? `its fields: ${secret.fields.join(', ')}` : 'it has no fields';
@@ -146,6 +147,7 @@ function checkField(reference: LocatedReference, secret: CatalogSecret, add: Add
     suggestions: closestNames(reference.field, secret.fields, { max: secret.fields.length }),
     fields: [...secret.fields],
   });
+  return false;
 }
 
 function checkExpiry(reference: LocatedReference, secret: CatalogSecret, now: Date, add: Add): void {

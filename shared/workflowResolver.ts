@@ -218,7 +218,7 @@ function refuseInvalid(parsed: ParsedWorkflow): void {
   const lines = new LineIndex(parsed.text);
   const listed = parsed.problems.slice(0, 3).map((problem) => {
     const { line, character } = lines.positionAt(problem.range.start);
-    return `line ${line + 1}, column ${character + 1}: ${problem.message}`;
+    return `line ${line + 1}, column ${character + 1}: ${problem.message.replace(/\.$/, '')}`;
   });
   const more = parsed.problems.length > 3 ? ` (and ${parsed.problems.length - 3} more)` : '';
   throw new WorkflowSecretsError(

@@ -49,17 +49,6 @@ export class VaultKv {
     if (options.kvVersion !== 'auto') this.layout = { mount: this.mount, prefix: this.prefix, version: options.kvVersion === '2' ? 2 : 1 };
   }
 
-  /** The engine version once known. */
-  get version(): KvVersion | undefined {
-    return this.layout?.version;
-  }
-
-  /** Where a name is read, for messages: "secret/data/workflows/stripe". */
-  whereOf(name: string): string {
-    const layout = this.layout ?? { mount: this.mount, prefix: this.prefix, version: 2 };
-    return pathOf(layout, name);
-  }
-
   async read(name: string, signal?: AbortSignal): Promise<KvRead> {
     const layout = await this.knownLayout(signal);
     // Not probing, the readers answer or throw; they return their sentinels only when probing.

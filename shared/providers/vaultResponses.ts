@@ -16,7 +16,11 @@ export function vaultErrors(body: unknown): string[] {
 /** "1 error occurred:\n\t* permission denied\n\n" becomes "permission denied"; control characters dropped. */
 export function cleanVaultMessage(text: string): string {
   const bullets = [...text.matchAll(/^\s*\*\s*(.+)$/gm)].map((match) => match[1]?.trim() ?? '');
-  const flat = (bullets.length > 0 ? bullets.join('; ') : text).replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+  const flat = [...(bullets.length > 0 ? bullets.join('; ') : text)]
+    .map((char) => (char < ' ' || char === '\x7f' ? ' ' : char))
+    .join('')
+    .replace(/ +/g, ' ')
+    .trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 

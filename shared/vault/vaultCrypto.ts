@@ -137,16 +137,50 @@ export function randomSalt(): Buffer {
 /**
  * Deterministic JSON: object keys sorted by code unit, no whitespace, undefined members dropped.
  * The MAC and the AAD are computed over this, so formatting and key order in the file do not matter
- * but every value does.
+ * but every value does. Fast path: a key-sorted copy serialized by one JSON.stringify. V8 puts
+ * array-index-like keys ("0", "12") first whatever the insertion order, so objects with such keys
+ * take the slow, hand-written path.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
-    return JSON.stringify(value);
+  try {
+    return JSON.stringify(sortedCopy(value)) ?? 'null';
+  } catch (error) {
+    if (error !== INDEX_KEY) throw error;
+    return slowCanonicalJson(value);
   }
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+}
+
+const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
+const INDEX_KEY = Symbol('index-like key');
+
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return checkedPrimitive(value);
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortedCopy(item)));
+  const keys = Object.keys(value).sort(compareCodeUnits);
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (INDEX_LIKE.test(key)) throw INDEX_KEY;
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) copy[key] = sortedCopy(member);
+  }
+  return copy;
+}
+
+function slowCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(checkedPrimitive(value)) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : slowCanonicalJson(item))).join(',')}]`;
+  const members = Object.keys(value)
+    .sort(compareCodeUnits)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${slowCanonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${members.join(',')}}`;
+}
+
+function checkedPrimitive(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
+  return value;
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -67,7 +67,7 @@ async function checkOwnerAndMode(vaultPath: string, handle: fs.FileHandle, stat:
   const loose = stat.mode & 0o077;
   if (loose === 0) return;
   if (options.repair === false) {
-    options.onWarning?.(`The vault ${vaultPath} can be read by other users (mode ${octal(stat.mode)}); it will be set to 0600 on the next write.`);
+    warn(options.onWarning, `The vault ${vaultPath} can be read by other users (mode ${octal(stat.mode)}); it will be set to 0600 when the vault is next opened with its key.`);
     return;
   }
   try {
@@ -75,7 +75,8 @@ async function checkOwnerAndMode(vaultPath: string, handle: fs.FileHandle, stat:
   } catch (error) {
     throw vaultPermissions(vaultPath, `is readable by other users (mode ${octal(stat.mode)}) and could not be set to 0600 (${codeOf(error) ?? 'error'})`, `Run: chmod 600 "${vaultPath}"`);
   }
-  options.onWarning?.(
+  warn(
+    options.onWarning,
     `The vault ${vaultPath} was readable or writable by other users (mode ${octal(stat.mode)}); its permissions were set to 0600. Consider rotating the master key if others had access.`,
   );
 }
@@ -119,11 +120,11 @@ export async function ensureVaultDirectory(vaultPath: string): Promise<void> {
 
 /** Warns when others could replace the vault by writing in its folder (a sticky folder like /tmp is fine). */
 export async function checkVaultDirectory(vaultPath: string, onWarning?: (message: string) => void): Promise<void> {
-  if (isWindows || !onWarning) return;
+  if (isWindows) return;
   const directory = path.dirname(vaultPath);
   const stat = await fs.stat(directory).catch(() => undefined);
   if (stat && (stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0) {
-    onWarning(`The folder ${directory} of the vault can be written by other users (mode ${octal(stat.mode)}), who could replace the vault. Run: chmod 700 "${directory}"`);
+    warn(onWarning, `The folder ${directory} of the vault can be written by other users (mode ${octal(stat.mode)}), who could replace the vault. Run: chmod 700 "${directory}"`);
   }
 }
 
@@ -196,6 +197,12 @@ export async function vaultFileExists(vaultPath: string): Promise<boolean> {
 
 export function codeOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+/** Warnings are never silent: without a handler they become a process warning (stderr). */
+function warn(onWarning: ((message: string) => void) | undefined, message: string): void {
+  if (onWarning) onWarning(message);
+  else process.emitWarning(message, { code: 'WORKFLOW_SECRETS_VAULT' });
 }
 
 function octal(mode: number): string {

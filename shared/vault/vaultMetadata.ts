@@ -27,7 +27,7 @@ export async function readVaultMetadata(vaultPath: string, options: { onWarning?
   const resolved = path.resolve(vaultPath);
   const document = await readVaultDocument(resolved, { onWarning: options.onWarning, repair: false });
   return {
-    secrets: document.entries.map((entry) => structuredClone(entry.metadata)),
+    secrets: document.entries.map(({ metadata }) => ({ ...metadata, tags: [...metadata.tags], fields: [...metadata.fields] })),
     generation: document.header.generation,
     ...(document.header.environment === undefined ? {} : { environment: document.header.environment }),
   };
@@ -40,7 +40,8 @@ export async function readVaultMetadata(vaultPath: string, options: { onWarning?
  */
 export async function checkVaultKey(vaultPath: string, key: MasterKey): Promise<'ok' | 'wrong-key'> {
   const resolved = path.resolve(vaultPath);
-  const document = await readVaultDocument(resolved, { repair: false });
+  // Opening with the key repairs and reports loose permissions; checking a key stays read-only and quiet.
+  const document = await readVaultDocument(resolved, { repair: false, onWarning: () => undefined });
   try {
     const keys = await keysFor(key, document.header.kdf, resolved);
     const { keyOk, macOk } = judgeDocument(document, keys);

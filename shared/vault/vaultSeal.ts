@@ -1,8 +1,8 @@
 import type { MasterKey } from './vaultTypes';
 import { describeMasterKeyKind } from './masterKey';
-import { SCRYPT_DEFAULTS, canonicalJson, computeKeyCheck, deriveScryptKey, deriveVaultKeys, equalBytes, hmacSha256, randomSalt, scryptMemory } from './vaultCrypto';
+import { SCRYPT_DEFAULTS, computeKeyCheck, deriveScryptKey, deriveVaultKeys, equalBytes, hmacSha256, randomSalt, scryptMemory } from './vaultCrypto';
 import type { VaultKeys } from './vaultCrypto';
-import { authenticatedContent } from './vaultFormat';
+import { authenticatedJson } from './vaultFormat';
 import type { VaultDocument, VaultEntry, VaultHeader, VaultKdf } from './vaultFormat';
 import { vaultTampered, vaultWrongKey } from './vaultErrors';
 
@@ -29,18 +29,21 @@ export async function keysFor(key: MasterKey, kdf: VaultKdf, path: string): Prom
   return deriveVaultKeys(root);
 }
 
-/** A stable identity of the KDF parameters, to know when a header needs keys derived anew. */
-export function kdfIdentity(kdf: VaultKdf): string {
-  return canonicalJson(kdf);
-}
-
 export function computeMac(keys: VaultKeys, document: Pick<VaultDocument, 'header' | 'entries'>): Buffer {
-  return hmacSha256(keys.macKey, canonicalJson(authenticatedContent(document)));
+  return hmacSha256(keys.macKey, authenticatedJson(document));
 }
 
 /** Builds a complete document: fresh key check and MAC for this header and these entries. */
 export function sealDocument(header: Omit<VaultHeader, 'keyCheck'>, entries: VaultEntry[], keys: VaultKeys): VaultDocument {
-  const sealedHeader: VaultHeader = { ...header, keyCheck: computeKeyCheck(keys).toString('base64') };
+  // Members in reading order for people; the MAC does not depend on it.
+  const sealedHeader: VaultHeader = {
+    format: header.format,
+    version: header.version,
+    generation: header.generation,
+    ...(header.environment === undefined ? {} : { environment: header.environment }),
+    kdf: header.kdf,
+    keyCheck: computeKeyCheck(keys).toString('base64'),
+  };
   const mac = computeMac(keys, { header: sealedHeader, entries }).toString('base64');
   return { header: sealedHeader, entries, mac };
 }

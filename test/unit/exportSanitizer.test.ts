@@ -188,7 +188,7 @@ describe('valueScanner', () => {
   });
 
   it('encodes values in every scanned form', () => {
-    const forms = encodedForms('a"b/c d');
+    const forms = encodedForms('a"b/c d??>>');
     const encodings = new Set(forms.map((form) => form.encoding));
     for (const encoding of ['raw', 'json-escaped', 'url-encoded', 'form-encoded', 'base64', 'base64url']) assert.ok(encodings.has(encoding as never), encoding);
   });

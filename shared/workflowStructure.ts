@@ -1,0 +1,215 @@
+import { LineIndex } from './lineIndex';
+import { scanReferences } from './referenceGrammar';
+import type {
+  JsonPath,
+  LocatedMalformed,
+  LocatedReference,
+  ParsedWorkflow,
+  ReferenceLocation,
+  TextRange,
+  WorkflowFormat,
+  WorkflowNodeInfo,
+  WorkflowProblem,
+} from './workflowTypes';
+
+/**
+ * What the JSON and YAML front ends hand over: plain data, syntax problems, the strings that may
+ * hold references (with a way back to the source) and the ranges of the values that make a
+ * workflow. The checks shared by both formats happen here.
+ */
+export interface StringSite {
+  /** The decoded string (what the document means). */
+  value: string;
+  path: JsonPath;
+  isKey: boolean;
+  /** Source range of the decoded text [start, end); the smallest covering range when not contiguous. */
+  locate(start: number, end: number): TextRange;
+}
+
+export interface NodeRanges {
+  range?: TextRange;
+  id?: TextRange;
+  type?: TextRange;
+  name?: TextRange;
+  config?: TextRange;
+}
+
+/** Collects the ranges of `nodes`, each node and its id/type/name/config values. */
+export class WorkflowRanges {
+  nodes?: TextRange;
+  readonly items: NodeRanges[] = [];
+
+  /** True for the paths whose ranges are kept: cheap enough to call for every value. */
+  static wants(path: JsonPath): boolean {
+    return path.length <= 3 && path.length > 0 && path[0] === 'nodes' && (path.length === 1 || typeof path[1] === 'number');
+  }
+
+  record(path: JsonPath, range: TextRange): void {
+    if (!WorkflowRanges.wants(path)) return;
+    if (path.length === 1) {
+      this.nodes = range;
+      return;
+    }
+    const index = path[1] as number;
+    const item = (this.items[index] ??= {});
+    if (path.length === 2) item.range = range;
+    else if (path[2] === 'id' || path[2] === 'type' || path[2] === 'name' || path[2] === 'config') item[path[2]] = range;
+  }
+}
+
+export interface RawWorkflow {
+  value: unknown;
+  /** The root value's range (the whole text when there is none). */
+  root: TextRange;
+  /** Syntax problems, and structure problems only the front end can see (several YAML documents, ...). */
+  problems: WorkflowProblem[];
+  /** Strings whose decoded value contains `{{`; others cannot hold a reference. */
+  strings: StringSite[];
+  ranges: WorkflowRanges;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Only strings inside `nodes[*].config` are resolved; keys never are. */
+export function locationOf(path: JsonPath, isKey: boolean): ReferenceLocation {
+  if (isKey) return 'key';
+  return path.length >= 3 && path[0] === 'nodes' && typeof path[1] === 'number' && path[2] === 'config' ? 'config' : 'outsideConfig';
+}
+
+export function buildParsedWorkflow(format: WorkflowFormat, text: string, raw: RawWorkflow): ParsedWorkflow {
+  const problems = [...raw.problems];
+  const hasSyntaxErrors = problems.some((problem) => problem.code === 'syntax');
+  const root = raw.value;
+  const nodeValues = isPlainObject(root) && Array.isArray(root.nodes) ? (root.nodes as unknown[]) : undefined;
+  const nodes = nodeValues ? nodeValues.map((value, index) => nodeInfo(value, index, raw.ranges.items[index], raw.root)) : [];
+
+  // With syntax errors the data is a best guess: structure complaints about it would mostly be noise.
+  if (!hasSyntaxErrors) problems.push(...structureProblems(text, root, nodeValues, nodes, raw));
+
+  const references: LocatedReference[] = [];
+  const malformed: LocatedMalformed[] = [];
+  for (const site of raw.strings) {
+    const scan = scanReferences(site.value);
+    if (scan.references.length === 0 && scan.malformed.length === 0) continue;
+    const location = locationOf(site.path, site.isKey);
+    const node = nodeOf(site.path, nodes, nodeValues);
+    for (const found of scan.references) {
+      const reference: LocatedReference = {
+        name: found.name,
+        field: found.field,
+        range: site.locate(found.start, found.end),
+        nameRange: site.locate(found.nameStart, found.nameEnd),
+        fieldRange: site.locate(found.fieldStart, found.fieldEnd),
+        location,
+        path: site.path,
+      };
+      if (node) {
+        reference.nodeIndex = node.index;
+        if (node.id !== undefined) reference.nodeId = node.id;
+      }
+      references.push(reference);
+    }
+    for (const bad of scan.malformed) {
+      const entry: LocatedMalformed = { code: bad.code, message: bad.message, range: site.locate(bad.start, bad.end), location, path: site.path };
+      if (node) {
+        entry.nodeIndex = node.index;
+        if (node.id !== undefined) entry.nodeId = node.id;
+      }
+      malformed.push(entry);
+    }
+  }
+  return {
+    format,
+    text,
+    value: root,
+    name: isPlainObject(root) && typeof root.name === 'string' ? root.name : undefined,
+    nodes,
+    references,
+    malformed,
+    problems: problems.sort((a, b) => a.range.start - b.range.start),
+  };
+}
+
+function nodeOf(path: JsonPath, nodes: WorkflowNodeInfo[], nodeValues: unknown[] | undefined): WorkflowNodeInfo | undefined {
+  if (!nodeValues || path[0] !== 'nodes' || typeof path[1] !== 'number' || path.length < 3) return undefined;
+  return nodes[path[1]];
+}
+
+function nodeInfo(value: unknown, index: number, ranges: NodeRanges | undefined, fallback: TextRange): WorkflowNodeInfo {
+  const info: WorkflowNodeInfo = { index, range: ranges?.range ?? fallback };
+  if (isPlainObject(value)) {
+    if (typeof value.id === 'string') info.id = value.id;
+    if (typeof value.name === 'string') info.name = value.name;
+    if (typeof value.type === 'string') info.type = value.type;
+  }
+  if (ranges?.id) info.idRange = ranges.id;
+  if (ranges?.config) info.configRange = ranges.config;
+  return info;
+}
+
+function structureProblems(
+  text: string,
+  root: unknown,
+  nodeValues: unknown[] | undefined,
+  nodes: WorkflowNodeInfo[],
+  raw: RawWorkflow,
+): WorkflowProblem[] {
+  const problems: WorkflowProblem[] = [];
+  const problem = (message: string, range: TextRange) => problems.push({ code: 'structure', message, range });
+  if (!isPlainObject(root)) {
+    problem('A workflow is an object with "name" and a "nodes" list, but this document is not an object.', headRange(text, raw.root));
+    return problems;
+  }
+  if (!nodeValues) {
+    if (root.nodes === undefined) problem('The workflow has no "nodes" list: add nodes: [{ id, type, config }].', headRange(text, raw.root));
+    else problem('"nodes" must be a list of node objects.', headRange(text, raw.ranges.nodes ?? raw.root));
+    return problems;
+  }
+  const firstById = new Map<string, WorkflowNodeInfo>();
+  let lines: LineIndex | undefined;
+  nodeValues.forEach((value, index) => {
+    const info = nodes[index] as WorkflowNodeInfo;
+    const ranges = raw.ranges.items[index];
+    const head = () => headRange(text, info.range);
+    const label = `Node ${index + 1}`;
+    if (!isPlainObject(value)) {
+      problem(`${label} is not an object: each node is { id, type, config }.`, info.range);
+      return;
+    }
+    if (value.id === undefined || value.id === null) problem(`${label} has no "id": give every node a unique id.`, ranges?.id ?? head());
+    else if (typeof value.id !== 'string') problem(`${label}'s "id" must be a string (quote it in YAML).`, ranges?.id ?? head());
+    else if (value.id.trim() === '') problem(`${label}'s "id" is empty: give every node a unique id.`, ranges?.id ?? head());
+    else {
+      const first = firstById.get(value.id);
+      if (first) {
+        lines ??= new LineIndex(text);
+        const line = lines.positionAt(first.idRange?.start ?? first.range.start).line + 1;
+        problem(`Duplicate node id "${value.id}": node ${first.index + 1} (line ${line}) already uses it.`, ranges?.id ?? head());
+      } else firstById.set(value.id, info);
+    }
+    const typeRange = () => ranges?.type ?? ranges?.id ?? head();
+    const who = typeof value.id === 'string' && value.id !== '' ? `Node "${value.id}"` : label;
+    if (value.type === undefined || value.type === null) problem(`${who} has no "type".`, typeRange());
+    else if (typeof value.type !== 'string' || value.type.trim() === '') problem(`${who}'s "type" must be a non-empty string.`, typeRange());
+  });
+  return problems;
+}
+
+/** The first line of a range (or its first two when the first is a lone `{` or `-`), for problems about a whole value. */
+export function headRange(text: string, range: TextRange): TextRange {
+  const lineEnd = (from: number) => {
+    let end = from;
+    while (end < range.end && text[end] !== '\n' && text[end] !== '\r') end++;
+    return end;
+  };
+  let end = lineEnd(range.start);
+  if (text.slice(range.start, end).trim().length <= 1 && end < range.end) {
+    let next = end;
+    while (next < range.end && /\s/.test(text[next] as string)) next++;
+    end = lineEnd(next);
+  }
+  while (end > range.start && /[ \t,]/.test(text[end - 1] as string)) end--;
+  return { start: range.start, end: Math.max(end, Math.min(range.start + 1, range.end)) };
+}

