@@ -121,7 +121,9 @@ async function main(): Promise<number> {
   process.stdout.write(`${rows.filter((row) => row.pass === true).length} pass, ${rows.filter((row) => row.pass === false).length} miss, ${rows.filter((row) => row.status === 'pending').length} pending, ${rows.filter((row) => row.status === 'error').length} errors in ${durationSeconds.toFixed(1)} s\n`);
 
   const out = args.out ?? (args.quick ? join(tmpdir(), 'workflow-secrets-bench-quick.json') : join(ROOT, 'bench/results.json'));
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  // Microseconds are the finest figure reported: three decimals of a millisecond.
+  const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
+  writeFileSync(out, `${JSON.stringify(results, rounded, 2)}\n`);
   process.stdout.write(`results: ${out}\n`);
   if (!args.quick && !args.only && !args.out) {
     writePerformanceDoc(join(ROOT, 'docs/readme/performance.md'), results);

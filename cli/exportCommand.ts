@@ -11,7 +11,7 @@ import { existsError, writeFileAtomic } from './atomicWrite';
 import { expectPositionals, usageError } from './args';
 import type { Command } from './command';
 import { ExitCode, err, out, plural } from './output';
-import { loadProviders, locateVault, openVault } from './vaultAccess';
+import { loadProviders, locateVault, openVaultForLookup } from './vaultAccess';
 import { displayPath, readWorkflow } from './workflowFiles';
 
 export const exportCommand: Command = {
@@ -37,13 +37,18 @@ export const exportCommand: Command = {
     if (!args.flags.has('force') && existsSync(target)) throw existsError(output);
 
     const location = locateVault(io, args);
-    const vault = await openVault(io, location);
-    const known: KnownSecret[] = vault.list().flatMap((metadata) => {
-      const secret = vault.get(metadata.name);
-      return secret ? [{ name: secret.name, type: secret.type, data: secret.data }] : [];
-    });
     const providers = await loadProviders(io, location);
+    const known: KnownSecret[] = [];
+    let catalog = catalogFromMetadata([], location.environment);
     try {
+      const vault = await openVaultForLookup(io, location, providers);
+      if (vault) {
+        for (const metadata of vault.list()) {
+          const secret = vault.get(metadata.name);
+          if (secret) known.push({ name: secret.name, type: secret.type, data: secret.data });
+        }
+        catalog = catalogFromMetadata(vault.list(), location.environment);
+      }
       if (providers.length > 0) {
         // Provider values of the referenced secrets may have been pasted into the file too.
         const lookup = createSecretLookup({ providers, vaultLabel: location.environment });
@@ -59,7 +64,7 @@ export const exportCommand: Command = {
 
     let result;
     try {
-      result = sanitizeWorkflowForExport(parsed, known, catalogFromMetadata(vault.list(), location.environment));
+      result = sanitizeWorkflowForExport(parsed, known, catalog);
     } catch (error) {
       if (isWorkflowSecretsError(error)) throw new WorkflowSecretsError(error.code, `${displayPath(io.cwd, absolute)}: ${error.message}`, error.hint);
       throw error;

@@ -5,7 +5,7 @@ import { resolveWorkflow } from '../shared/workflowResolver';
 import { expectPositionals } from './args';
 import type { Command } from './command';
 import { ExitCode } from './output';
-import { loadProviders, locateVault, openVault } from './vaultAccess';
+import { loadProviders, locateVault, openVaultForLookup } from './vaultAccess';
 import { displayPath, readWorkflow } from './workflowFiles';
 
 export const resolveCommand: Command = {
@@ -22,9 +22,9 @@ export const resolveCommand: Command = {
     const [file] = expectPositionals(args, ['FILE'], { command: 'resolve' }) as [string];
     const { absolute, parsed } = await readWorkflow(io.cwd, file);
     const location = locateVault(io, args);
-    const vault = await openVault(io, location);
     const providers = await loadProviders(io, location);
     try {
+      const vault = await openVaultForLookup(io, location, providers);
       const lookup = createSecretLookup({ providers, vault, vaultLabel: location.environment });
       const shown = displayPath(io.cwd, absolute);
       let report;

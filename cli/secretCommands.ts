@@ -22,7 +22,8 @@ function typeOption(args: ParsedArgs, required: boolean): SecretType | undefined
     if (required) throw usageError('`secret add` needs --type.', `Choose one of ${SECRET_TYPES.join(', ')}, e.g. --type apiKey.`);
     return undefined;
   }
-  if (!isSecretType(type)) throw usageError(`"${printable(type)}" is not a secret type.`, `Use one of ${SECRET_TYPES.join(', ')}.`);
+  // Not echoed: whatever was typed there is no business of the terminal's scrollback.
+  if (!isSecretType(type)) throw usageError('The value of --type is not a secret type.', `Use one of ${SECRET_TYPES.join(', ')}.`);
   return type;
 }
 

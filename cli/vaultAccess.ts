@@ -7,6 +7,7 @@ import { createProviders, loadProviderConfigFile } from '../shared/providers/pro
 import type { SecretProvider } from '../shared/providers/secretProvider';
 import { MASTER_KEY_ENV, masterKeyFromEnvironment } from '../shared/vault/masterKey';
 import { Vault } from '../shared/vault/vault';
+import { vaultFileExists } from '../shared/vault/vaultFile';
 import { readVaultMetadata } from '../shared/vault/vaultMetadata';
 import type { VaultMetadataSnapshot } from '../shared/vault/vaultMetadata';
 import { resolveVaultLocation } from '../shared/vault/vaultPaths';
@@ -45,6 +46,18 @@ export async function openVault(io: Io, location: VaultLocation, options: { crea
   const vault = await Vault.openOrCreate(location.path, key, vaultOptions);
   err(io, `Created a new vault for environment "${location.environment}" at ${vault.path} (file 0600, folder 0700).`);
   return vault;
+}
+
+/**
+ * The local vault for resolution: opened with the key; when there is no vault file but providers
+ * are configured, undefined (the providers alone answer, and no key is needed).
+ */
+export async function openVaultForLookup(io: Io, location: VaultLocation, providers: SecretProvider[]): Promise<Vault | undefined> {
+  if (providers.length > 0 && !(await vaultFileExists(location.path))) {
+    err(io, `note: no local vault at ${location.path}; only the configured providers are asked.`);
+    return undefined;
+  }
+  return openVault(io, location);
 }
 
 /** The readable metadata (no key needed), or undefined when there is no vault yet. */

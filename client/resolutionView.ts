@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { renderResolutionReport, type ResolutionReport } from '../shared/resolutionReport';
 
 export const REPORT_SCHEME = 'workflow-secrets-report';
+export const REPORT_LANGUAGE = 'workflowSecretsReport';
 
 /**
  * Resolution reports as read-only virtual documents (`workflow-secrets-report:` URIs): nothing is
@@ -28,7 +29,8 @@ export class ResolutionView implements vscode.TextDocumentContentProvider, vscod
     const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${path.basename(workflow.fsPath)}.resolution.txt`, query: workflow.toString() });
     this.reports.set(uri.toString(), `${renderResolutionReport(report, { fileName })}\nResolved ${new Date().toLocaleString()}. Values are never shown here; use Reveal Secret Value to see one.\n`);
     this.changed.fire(uri);
-    const document = await vscode.workspace.openTextDocument(uri);
+    // Its own language id so the report wraps long lines (configurationDefaults in package.json).
+    const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), REPORT_LANGUAGE);
     return vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   }
 

@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Catalog } from '../shared/catalog';
+import { LineIndex } from '../shared/lineIndex';
 import type { DiagnosticCode, SeveritySetting } from '../shared/settings';
 import { checkWorkflow, type DiagnosticSeverityName, type WorkflowDiagnostic } from '../shared/workflowChecks';
 import { parseWorkflow } from '../shared/workflowParser';
@@ -18,6 +18,8 @@ export interface ValidationOptions {
 export interface FileValidation {
   diagnostics: Diagnostic[];
   references: PackedReferences;
+  /** Size of the text checked (the runner recycles its worker after big files). */
+  textLength: number;
 }
 
 const SEVERITY: Record<DiagnosticSeverityName, DiagnosticSeverity> = {
@@ -31,14 +33,18 @@ const SEVERITY: Record<DiagnosticSeverityName, DiagnosticSeverity> = {
 export function validateWorkflowText(text: string, format: WorkflowFormat, catalog: Catalog, options: ValidationOptions): FileValidation {
   const parsed = parseWorkflow(text, format);
   const found = checkWorkflow(parsed, catalog, { severities: options.severities });
-  // The textdocument package computes positions exactly as LSP clients count them (UTF-16, \r\n, \r).
-  const document = TextDocument.create('file:///validation', format, 0, text);
-  return { diagnostics: found.map((diagnostic) => toLspDiagnostic(diagnostic, document)), references: packReferences(parsed.references, document) };
+  // Positions as LSP clients count them: UTF-16 units; \r\n, \n and a lone \r end a line.
+  const lines = new LineIndex(text);
+  return {
+    diagnostics: found.map((diagnostic) => toLspDiagnostic(diagnostic, lines)),
+    references: packReferences(parsed.references, lines),
+    textLength: text.length,
+  };
 }
 
-export function toLspDiagnostic(diagnostic: WorkflowDiagnostic, document: TextDocument): Diagnostic {
+export function toLspDiagnostic(diagnostic: WorkflowDiagnostic, lines: LineIndex): Diagnostic {
   const lsp: Diagnostic = {
-    range: { start: document.positionAt(diagnostic.range.start), end: document.positionAt(diagnostic.range.end) },
+    range: lines.rangeAt(diagnostic.range),
     severity: SEVERITY[diagnostic.severity],
     code: diagnostic.code,
     source: DIAGNOSTIC_SOURCE,

@@ -1,5 +1,4 @@
 import type { Position, Range } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LocatedReference, ReferenceLocation } from '../shared/workflowTypes';
 
 /**
@@ -29,28 +28,33 @@ const LOCATIONS: ReferenceLocation[] = ['config', 'outsideConfig', 'key'];
 
 export const NO_REFERENCES: PackedReferences = { names: [], fields: [], numbers: new Int32Array(0) };
 
-export function packReferences(references: readonly LocatedReference[], document: TextDocument): PackedReferences {
+/** Offsets to LSP positions (shared/lineIndex.ts's LineIndex). */
+export interface PositionSource {
+  positionAt(offset: number): Position;
+}
+
+export function packReferences(references: readonly LocatedReference[], lines: PositionSource): PackedReferences {
   const numbers = new Int32Array(references.length * STRIDE);
-  const names: string[] = [];
-  const fields: string[] = [];
-  references.forEach((reference, index) => {
-    names.push(reference.name);
-    fields.push(reference.field);
-    let at = index * STRIDE;
+  const names: string[] = new Array(references.length);
+  const fields: string[] = new Array(references.length);
+  let at = 0;
+  const put = (offset: number): void => {
+    const position = lines.positionAt(offset);
+    numbers[at++] = position.line;
+    numbers[at++] = position.character;
+  };
+  for (let index = 0; index < references.length; index++) {
+    const reference = references[index]!;
+    names[index] = reference.name;
+    fields[index] = reference.field;
     numbers[at++] = LOCATIONS.indexOf(reference.location);
-    for (const offset of [
-      reference.range.start,
-      reference.range.end,
-      reference.nameRange.start,
-      reference.nameRange.end,
-      reference.fieldRange.start,
-      reference.fieldRange.end,
-    ]) {
-      const position = document.positionAt(offset);
-      numbers[at++] = position.line;
-      numbers[at++] = position.character;
-    }
-  });
+    put(reference.range.start);
+    put(reference.range.end);
+    put(reference.nameRange.start);
+    put(reference.nameRange.end);
+    put(reference.fieldRange.start);
+    put(reference.fieldRange.end);
+  }
   return { names, fields, numbers };
 }
 

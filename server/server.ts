@@ -5,6 +5,7 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
@@ -74,6 +75,7 @@ function startLanguageServer(): void {
   const vaultSource = () => ({ vaultPath: init.vaultPath ?? (settings.current.vaultPath || undefined), environment: init.environment ?? settings.explicitEnvironment });
 
   connection.onInitialize((params): InitializeResult => {
+    log.info(`T initialize ${Math.round(performance.now())}`);
     const capabilities = params.capabilities;
     init = parseInitializationOptions(params.initializationOptions, params.clientInfo?.name);
     settings = new SettingsStore(connection, capabilities.workspace?.configuration === true, init.settings, log.info);
@@ -117,6 +119,7 @@ function startLanguageServer(): void {
     await catalogs.useVault(vaultSource());
     configureRunner();
     void watched.register(settings.current.workflowGlobs).catch((error: Error) => log.error(`Could not watch workflow files: ${error.message}`));
+    log.info(`T resume ${Math.round(performance.now())}`);
     queue.resume();
     queue.revalidateAll(open.all());
     void scanner.scan();
@@ -170,7 +173,8 @@ function startLanguageServer(): void {
       catalog: () => catalogs.current,
       settle: () => queue.settle(),
       renameInVault: (request) => connection.sendRequest(RenameSecretRequest.type, request),
-      showMessage: (type, message) => void connection.sendNotification('window/showMessage', { type, message }),
+      // A notification, not window/showMessageRequest: nothing to answer.
+      showMessage: (type, message) => void connection.sendNotification(ShowMessageNotification.type, { type, message }),
     });
   });
   connection.onReferences((params) => {

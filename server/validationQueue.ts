@@ -22,8 +22,8 @@ export interface ValidationQueueDeps {
   onJobDone?(key: string): void;
 }
 
-/** Jobs sent to the runner at once: enough to keep the worker busy, few enough that an edit jumps the line. */
-const MAX_IN_FLIGHT = 2;
+/** Jobs at the runner at once: enough to keep the worker busy between batches, few (small) enough that an edit soon gets its turn. */
+const MAX_IN_FLIGHT = 32;
 
 /**
  * Decides what to validate when: open documents (debounced while typing, first in line) and files

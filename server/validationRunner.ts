@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { EMPTY_CATALOG, type Catalog } from '../shared/catalog';
 import type { FileValidation, ValidationOptions } from './diagnostics';
-import { runValidationJob, VALIDATION_WORKER_ROLE, type ValidationJob, type WorkerRequest, type WorkerResponse } from './validationWorker';
+import { InlineRunner } from './inlineRunner';
+import { VALIDATION_WORKER_ROLE, type JobOutcome, type ValidationJob, type WorkerRequest, type WorkerResponse } from './validationWorker';
 
 /** Runs validation jobs off the request path: in a worker thread, or inline when no worker can start. */
 export interface ValidationRunner {
@@ -16,7 +17,11 @@ export interface RunnerLogger {
   error(message: string): void;
 }
 
-const MAX_RESTARTS = 3;
+/**
+ * After a file this big the worker is ended once idle and started again on demand: a parse of a
+ * 4 MB YAML file leaves the worker's heap at several times the file size, and V8 keeps it.
+ */
+const RECYCLE_AFTER_CHARS = 1_000_000;
 
 /**
  * `workerScript` is the bundled server itself (`__filename` of dist/server.js), which starts the
@@ -36,8 +41,9 @@ class WorkerRunner implements ValidationRunner {
   private worker: Worker | undefined;
   private inline: InlineRunner | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** Jobs of this turn, posted together at its end. */
+  private outbox: ({ id: number } & ValidationJob)[] = [];
   private nextId = 1;
-  private restarts = 0;
   private configuration: { catalog: Catalog; options: ValidationOptions } = { catalog: EMPTY_CATALOG, options: { severities: {} } };
   private disposed = false;
 
@@ -45,13 +51,15 @@ class WorkerRunner implements ValidationRunner {
     private readonly script: string,
     private readonly logger: RunnerLogger,
   ) {
+    // Started at once: it loads while the server waits for the client, ready for the first scan.
     this.start();
   }
 
   configure(catalog: Catalog, options: ValidationOptions): void {
     this.configuration = { catalog, options };
+    // A worker that is not running gets the configuration when it starts.
     if (this.inline) this.inline.configure(catalog, options);
-    else this.post({ kind: 'configure', catalog, options });
+    else this.worker?.postMessage({ kind: 'configure', catalog, options } satisfies WorkerRequest);
   }
 
   validate(job: ValidationJob): Promise<FileValidation | undefined> {
@@ -59,7 +67,7 @@ class WorkerRunner implements ValidationRunner {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.post({ kind: 'validate', id, ...job });
+      if (this.outbox.push({ id, ...job }) === 1) queueMicrotask(() => this.flush());
     });
   }
 
@@ -67,77 +75,80 @@ class WorkerRunner implements ValidationRunner {
     this.disposed = true;
     const worker = this.worker;
     this.worker = undefined;
+    this.outbox = [];
     this.failPending(new Error('The language server is shutting down.'));
     if (worker) await worker.terminate();
   }
 
-  private post(request: WorkerRequest): void {
-    this.worker?.postMessage(request);
+  private flush(): void {
+    if (this.outbox.length === 0 || this.disposed) return;
+    if (this.inline) {
+      for (const job of this.outbox.splice(0)) this.inline.validate(job).then(...this.settleWith(job.id));
+      return;
+    }
+    if (!this.worker) this.start();
+    this.worker?.postMessage({ kind: 'validate', jobs: this.outbox.splice(0) } satisfies WorkerRequest);
+  }
+
+  private settleWith(id: number): [(result: FileValidation | undefined) => void, (error: Error) => void] {
+    const take = (): Pending | undefined => {
+      const pending = this.pending.get(id);
+      this.pending.delete(id);
+      return pending;
+    };
+    return [(result) => take()?.resolve(result), (error) => take()?.reject(error)];
+  }
+
+  /** Ends an idle worker after a big file; the next job starts a fresh one. */
+  private recycle(): void {
+    const worker = this.worker;
+    if (!worker || this.pending.size > 0 || this.outbox.length > 0) return;
+    this.worker = undefined;
+    void worker.terminate();
   }
 
   private start(): void {
     let worker: Worker;
     try {
-      worker = new Worker(this.script, { workerData: { role: VALIDATION_WORKER_ROLE } });
+      // A debugger flag of the server (VS Code's debug launch) would clash in the worker.
+      const execArgv = process.execArgv.filter((arg) => !/^--(inspect|debug)/.test(arg));
+      worker = new Worker(this.script, { workerData: { role: VALIDATION_WORKER_ROLE }, execArgv });
     } catch (error) {
-      this.fallBackInline(`could not start the validation worker (${(error as Error).message})`);
+      this.logger.error(`Validating on the main thread: could not start the validation worker (${(error as Error).message}).`);
+      this.inline = new InlineRunner();
+      this.inline.configure(this.configuration.catalog, this.configuration.options);
       return;
     }
     // The worker must not keep the process alive after `exit`.
     worker.unref();
-    worker.on('message', (response: WorkerResponse) => this.onResponse(response));
+    worker.on('message', (response: WorkerResponse) => this.onResponse(response.outcomes));
     worker.on('error', (error) => this.logger.error(`Validation worker failed: ${error.message}`));
     worker.on('exit', (code) => {
       if (this.disposed || this.worker !== worker) return;
+      // Crashed (out of memory on a pathological file, say): fail its jobs; the next job starts a new worker.
       this.worker = undefined;
       this.failPending(new Error(`The validation worker stopped (exit code ${code}).`));
-      if (this.restarts++ < MAX_RESTARTS) {
-        this.logger.info('Restarting the validation worker.');
-        this.start();
-      } else this.fallBackInline('the validation worker kept stopping');
+      this.logger.error(`The validation worker stopped (exit code ${code}); a new one starts with the next check.`);
     });
     this.worker = worker;
-    this.post({ kind: 'configure', ...this.configuration });
+    worker.postMessage({ kind: 'configure', ...this.configuration } satisfies WorkerRequest);
   }
 
-  private fallBackInline(reason: string): void {
-    this.logger.error(`Validating on the main thread: ${reason}.`);
-    this.inline = new InlineRunner();
-    this.inline.configure(this.configuration.catalog, this.configuration.options);
-  }
-
-  private onResponse(response: WorkerResponse): void {
-    const pending = this.pending.get(response.id);
-    if (!pending) return;
-    this.pending.delete(response.id);
-    if (response.kind === 'result') pending.resolve(response.result);
-    else if (response.kind === 'missing') pending.resolve(undefined);
-    else pending.reject(new Error(response.message));
+  private onResponse(outcomes: JobOutcome[]): void {
+    let big = false;
+    for (const outcome of outcomes) {
+      const [resolve, reject] = this.settleWith(outcome.id);
+      if (outcome.kind === 'result') {
+        big ||= outcome.result.textLength >= RECYCLE_AFTER_CHARS;
+        resolve(outcome.result);
+      } else if (outcome.kind === 'missing') resolve(undefined);
+      else reject(new Error(outcome.message));
+    }
+    if (big) this.recycle();
   }
 
   private failPending(error: Error): void {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
-}
-
-/** Same jobs on the main thread, one per event-loop turn, so requests can slip in between files. */
-class InlineRunner implements ValidationRunner {
-  private catalog: Catalog = EMPTY_CATALOG;
-  private options: ValidationOptions = { severities: {} };
-  private queue: Promise<unknown> = Promise.resolve();
-
-  configure(catalog: Catalog, options: ValidationOptions): void {
-    this.catalog = catalog;
-    this.options = options;
-  }
-
-  validate(job: ValidationJob): Promise<FileValidation | undefined> {
-    const { catalog, options } = this;
-    const run = this.queue.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => runValidationJob(job, catalog, options));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async dispose(): Promise<void> {}
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { EMPTY_CATALOG, type Catalog } from '../shared/catalog';
@@ -20,23 +21,31 @@ export interface ValidationJob {
 
 export type WorkerRequest =
   | { kind: 'configure'; catalog: Catalog; options: ValidationOptions }
-  | ({ kind: 'validate'; id: number } & ValidationJob);
+  /** Jobs submitted in the same turn travel together: one message instead of hundreds during a scan. */
+  | { kind: 'validate'; jobs: ({ id: number } & ValidationJob)[] };
 
-export type WorkerResponse =
+export type JobOutcome =
   | { kind: 'result'; id: number; result: FileValidation }
   /** The file is gone (deleted between the scan and the read). */
   | { kind: 'missing'; id: number }
   | { kind: 'failed'; id: number; message: string };
 
+export interface WorkerResponse {
+  outcomes: JobOutcome[];
+}
+
+type Read = (path: string) => Promise<string> | string;
+
 /** Validates one job with the given configuration: shared by the worker and the inline fallback. */
-export async function runValidationJob(job: ValidationJob, catalog: Catalog, options: ValidationOptions): Promise<FileValidation | undefined> {
+export async function runValidationJob(job: ValidationJob, catalog: Catalog, options: ValidationOptions, read: Read = (path) => readFile(path, 'utf8')): Promise<FileValidation | undefined> {
   let text = job.text;
   if (text === undefined) {
     if (!job.path) return undefined;
     try {
-      text = await readFile(job.path, 'utf8');
+      text = await read(job.path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
       throw error;
     }
     // Editors drop a byte-order mark from the text they show; positions must match theirs.
@@ -45,12 +54,17 @@ export async function runValidationJob(job: ValidationJob, catalog: Catalog, opt
   return validateWorkflowText(text, job.format, catalog, options);
 }
 
+/** How many finished jobs go back in one message (small files; a big file goes alone anyway). */
+const RESULTS_PER_MESSAGE = 8;
+
 export function runValidationWorker(): void {
   const port = parentPort;
   if (!port) return;
   let catalog: Catalog = EMPTY_CATALOG;
   let options: ValidationOptions = { severities: {} };
-  // One job at a time, in arrival order, so a `configure` always applies to the jobs sent after it.
+  // A worker may block: reading synchronously skips a thread-pool round trip per file.
+  const read: Read = (path) => readFileSync(path, 'utf8');
+  // In arrival order, so a `configure` always applies to the jobs sent after it.
   let queue = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
     queue = queue.then(async () => {
@@ -59,15 +73,22 @@ export function runValidationWorker(): void {
         options = request.options;
         return;
       }
-      let response: WorkerResponse;
-      try {
-        const result = await runValidationJob(request, catalog, options);
-        response = result ? { kind: 'result', id: request.id, result } : { kind: 'missing', id: request.id };
-      } catch (error) {
-        response = { kind: 'failed', id: request.id, message: describeError(error) };
+      let outcomes: JobOutcome[] = [];
+      const flush = (): void => {
+        const transfer = outcomes.flatMap((outcome) => (outcome.kind === 'result' ? [outcome.result.references.numbers.buffer as ArrayBuffer] : []));
+        port.postMessage({ outcomes } satisfies WorkerResponse, transfer);
+        outcomes = [];
+      };
+      for (const job of request.jobs) {
+        try {
+          const result = await runValidationJob(job, catalog, options, read);
+          outcomes.push(result ? { kind: 'result', id: job.id, result } : { kind: 'missing', id: job.id });
+        } catch (error) {
+          outcomes.push({ kind: 'failed', id: job.id, message: describeError(error) });
+        }
+        if (outcomes.length >= RESULTS_PER_MESSAGE) flush();
       }
-      const transfer = response.kind === 'result' ? [response.result.references.numbers.buffer as ArrayBuffer] : [];
-      port.postMessage(response, transfer);
+      if (outcomes.length > 0) flush();
     });
   });
 }

@@ -1,4 +1,4 @@
-import { applyEdits, getLocation, modify, parseTree } from 'jsonc-parser';
+import { getLocation, parseTree } from 'jsonc-parser';
 import type { Edit, Node as JsonNode } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
@@ -30,12 +30,16 @@ export function rewriteJson(text: string, replace: StringReplacer, manifestFor: 
   const root = parseTree(text, [], PARSE_OPTIONS);
   if (!root || root.type !== 'object') throw notAMapping();
   const edits: Edit[] = [];
+  let existing: JsonNode | undefined;
   const walk = (node: JsonNode, path: JsonPath) => {
     if (node.type === 'object') {
       for (const property of node.children ?? []) {
         const [key, value] = property.children ?? [];
         if (!key || !value) continue;
-        if (node === root && key.value === MANIFEST_KEY) continue;
+        if (node === root && key.value === MANIFEST_KEY) {
+          existing = value;
+          continue;
+        }
         walk(value, [...path, String(key.value)]);
       }
     } else if (node.type === 'array') {
@@ -46,19 +50,49 @@ export function rewriteJson(text: string, replace: StringReplacer, manifestFor: 
     }
   };
   walk(root, []);
-  const body = applyEdits(text, edits);
   const manifest = manifestFor();
-  const indent = detectIndent(body);
-  const eol = body.includes('\r\n') ? '\r\n' : '\n';
-  const withManifest = applyEdits(body, modify(body, [MANIFEST_KEY], toValue(manifest), { formattingOptions: { ...indent, eol } }));
-  return { text: withManifest.endsWith(eol) || !text.endsWith(eol) ? withManifest : withManifest + eol, manifest };
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const unit = indentUnit(text);
+  const properties = root.children ?? [];
+  const baseIndent = lineIndentAt(text, properties[0]?.offset) ?? unit;
+  const serialized = JSON.stringify(toValue(manifest), null, unit).split('\n').join(eol + baseIndent);
+  if (existing) {
+    edits.push({ offset: existing.offset, length: existing.length, content: serialized });
+  } else {
+    const last = properties[properties.length - 1];
+    const entry = `${JSON.stringify(MANIFEST_KEY)}: ${serialized}`;
+    if (last) edits.push({ offset: last.offset + last.length, length: 0, content: `,${eol}${baseIndent}${entry}` });
+    else edits.push({ offset: root.offset + 1, length: root.length - 2, content: `${eol}${baseIndent}${entry}${eol}` });
+  }
+  return { text: applyInOrder(text, edits), manifest };
 }
 
-function detectIndent(text: string): { insertSpaces: boolean; tabSize: number } {
+/** Applies non-overlapping edits in one pass (jsonc-parser's applyEdits copies the text per edit). */
+function applyInOrder(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+  const parts: string[] = [];
+  let at = 0;
+  for (const edit of sorted) {
+    parts.push(text.slice(at, edit.offset), edit.content);
+    at = edit.offset + edit.length;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** One level of indentation as the file writes it (two spaces when it cannot tell). */
+function indentUnit(text: string): string {
   const match = /\n([ \t]+)\S/.exec(text);
-  if (!match?.[1]) return { insertSpaces: true, tabSize: 2 };
-  if (match[1].startsWith('\t')) return { insertSpaces: false, tabSize: 1 };
-  return { insertSpaces: true, tabSize: match[1].length };
+  if (!match?.[1]) return '  ';
+  return match[1].startsWith('\t') ? '\t' : match[1];
+}
+
+/** The indentation of the line holding `offset`, when only whitespace precedes it there. */
+function lineIndentAt(text: string, offset: number | undefined): string | undefined {
+  if (offset === undefined) return undefined;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  return /^[ \t]*$/.test(before) ? before : undefined;
 }
 
 export function rewriteYaml(text: string, replace: StringReplacer, manifestFor: () => ExportManifest, toValue: (manifest: ExportManifest) => unknown): Rewritten {

@@ -6,7 +6,7 @@ import { rewriteJson, rewriteYaml, manifestRangeOf, pathAtOffset } from './expor
 import { LineIndex } from './lineIndex';
 import { formatReference, scanReferences } from './referenceGrammar';
 import type { SecretType } from './secretTypes';
-import { findKnownValues, knownValuesOf, MIN_SCAN_LENGTH } from './valueScanner';
+import { findKnownValues, knownValuesOf, ValueIndex } from './valueScanner';
 import type { KnownSecret, KnownValue, ValueEncoding, ValueHit } from './valueScanner';
 import { parseWorkflow } from './workflowParser';
 import type { JsonPath, ParsedWorkflow, TextRange } from './workflowTypes';
@@ -37,8 +37,9 @@ export function sanitizeWorkflowForExport(parsed: ParsedWorkflow, known: KnownSe
     throw new WorkflowSecretsError('workflow-invalid', `The workflow cannot be exported: it does not parse${where}.`, 'Fix the syntax error (`workflow-secrets check FILE` lists them) and export again.');
   }
   const values = knownValuesOf(known);
+  const index = new ValueIndex(values);
   const replacements: { name: string; field: string }[] = [];
-  const replace = (text: string, path: JsonPath) => replaceValues(text, values, replacements, path);
+  const replace = (text: string, path: JsonPath) => replaceValues(text, index, replacements, path);
 
   const manifestFor = () => {
     const knownTypes = new Map<string, SecretType>(known.map((secret) => [secret.name, secret.type]));
@@ -62,10 +63,12 @@ export function sanitizeWorkflowForExport(parsed: ParsedWorkflow, known: KnownSe
  * Values of MIN_SCAN_LENGTH or more are replaced wherever they occur; shorter ones only when
  * they are the whole string.
  */
-export function replaceValues(text: string, values: KnownValue[], replacements: { name: string; field: string }[], path: JsonPath = []): string {
+export function replaceValues(text: string, index: ValueIndex, replacements: { name: string; field: string }[], path: JsonPath = []): string {
+  const candidates = index.occurringIn(text);
+  const exact = index.shortValueEqualTo(text);
+  if (candidates.length === 0 && !exact) return text;
   const scan = scanReferences(text);
   if (scan.references.length === 0) {
-    const exact = values.find((value) => value.value.length < MIN_SCAN_LENGTH && value.value === text);
     if (exact) {
       replacements.push({ name: exact.name, field: exact.field });
       return formatReference(exact.name, exact.field);
@@ -81,8 +84,7 @@ export function replaceValues(text: string, values: KnownValue[], replacements: 
   parts.push({ literal: true, text: text.slice(last) });
 
   let inserted = 0;
-  for (const value of values) {
-    if (value.value.length < MIN_SCAN_LENGTH) continue;
+  for (const value of candidates) {
     const reference = formatReference(value.name, value.field);
     parts = parts.flatMap((part) => {
       if (!part.literal || !part.text.includes(value.value)) return [part];

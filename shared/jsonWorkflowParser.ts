@@ -1,4 +1,6 @@
 import { visit } from 'jsonc-parser';
+import { parseJsonFast } from './jsonFastParser';
+import { jsonStringSite } from './jsonStringMap';
 import { WorkflowRanges, type RawWorkflow, type StringSite } from './workflowStructure';
 import type { JsonPath, TextRange, WorkflowProblem } from './workflowTypes';
 
@@ -33,12 +35,13 @@ interface Frame {
   key?: string;
 }
 
-/**
- * One pass of jsonc-parser's visitor for the string sites and workflow ranges. The plain value
- * comes from the native JSON.parse when the text is valid (several times faster than building it
- * in callbacks), else from a second, tolerant pass.
- */
+/** JSON workflows: the fast path for valid JSON, else jsonc-parser, which reports every error and keeps going. */
 export function parseJsonWorkflow(text: string): RawWorkflow {
+  return parseJsonFast(text) ?? parseWithJsonc(text);
+}
+
+/** One pass of jsonc-parser's visitor for the string sites, the workflow ranges and the errors; then the value it recovers. */
+export function parseWithJsonc(text: string): RawWorkflow {
   const problems: WorkflowProblem[] = [];
   const strings: StringSite[] = [];
   const ranges = new WorkflowRanges();
@@ -67,7 +70,7 @@ export function parseJsonWorkflow(text: string): RawWorkflow {
       },
       onObjectProperty: (property, offset, length) => {
         path[path.length - 1] = property;
-        if (property.includes('{{')) strings.push(site(text, property, path.slice(), true, offset, length));
+        if (property.includes('{{')) strings.push(jsonStringSite(text, property, path.slice(), true, offset, length));
       },
       onObjectEnd: (offset, length) => {
         path.pop();
@@ -82,7 +85,7 @@ export function parseJsonWorkflow(text: string): RawWorkflow {
         complete(starts.pop() as number, offset + length);
       },
       onLiteralValue: (value: unknown, offset, length) => {
-        if (typeof value === 'string' && value.includes('{{')) strings.push(site(text, value, path.slice(), false, offset, length));
+        if (typeof value === 'string' && value.includes('{{')) strings.push(jsonStringSite(text, value, path.slice(), false, offset, length));
         complete(offset, offset + length);
       },
       onError: (error, offset, length) => {
@@ -95,18 +98,10 @@ export function parseJsonWorkflow(text: string): RawWorkflow {
     },
     JSON_OPTIONS,
   );
-  return { value: problems.length === 0 ? nativeValue(text) : tolerantValue(text), root: rootRange ?? { start: 0, end: text.length }, problems, strings, ranges };
+  return { value: tolerantValue(text), root: rootRange ?? { start: 0, end: text.length }, problems, strings, ranges };
 }
 
 const JSON_OPTIONS = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
-
-function nativeValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return tolerantValue(text);
-  }
-}
 
 /** The value jsonc-parser recovers from a text with errors: what the editor can still work with. */
 function tolerantValue(text: string): unknown {
@@ -160,78 +155,3 @@ function syntaxProblem(text: string, error: number, offset: number, length: numb
   return { code: 'syntax', message: `${message}.`, range: { start: offset, end: offset + Math.max(length, offset < text.length ? 1 : 0) } };
 }
 
-function site(text: string, value: string, path: JsonPath, isKey: boolean, offset: number, length: number): StringSite {
-  let map: StringMap | undefined;
-  return {
-    value,
-    path,
-    isKey,
-    locate(start, end) {
-      map ??= mapJsonString(text, offset, length, value);
-      return map.locate(start, end);
-    },
-  };
-}
-
-interface StringMap {
-  locate(start: number, end: number): TextRange;
-}
-
-/**
- * Maps offsets in a decoded JSON string back to the source by walking its raw token the way
- * jsonc-parser decodes it. If the walk disagrees with the decoded value (an invalid escape), every
- * offset maps to the whole token: still the right place, if not the tightest.
- */
-export function mapJsonString(text: string, offset: number, length: number, value: string): StringMap {
-  // Escapes always make the source longer than the value: same length means one to one.
-  if (length - 2 === value.length && text.charCodeAt(offset) === 34) {
-    const base = offset + 1;
-    return { locate: (start, end) => ({ start: base + start, end: base + Math.max(start, end) }) };
-  }
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let decoded = '';
-  const end = offset + length;
-  let pos = offset + 1;
-  const emit = (char: string, from: number, to: number) => {
-    decoded += char;
-    for (let unit = 0; unit < char.length; unit++) {
-      starts.push(from);
-      ends.push(to);
-    }
-  };
-  while (pos < end) {
-    const char = text[pos] as string;
-    if (char === '"' || char === '\n' || char === '\r') break;
-    if (char !== '\\') {
-      emit(char, pos, pos + 1);
-      pos++;
-      continue;
-    }
-    const next = text[pos + 1];
-    if (next === undefined || pos + 1 >= end) break;
-    const simple = SIMPLE_ESCAPES[next];
-    if (simple !== undefined) {
-      emit(simple, pos, pos + 2);
-      pos += 2;
-    } else if (next === 'u') {
-      let digits = 0;
-      while (digits < 4 && pos + 2 + digits < end && /[0-9a-fA-F]/.test(text[pos + 2 + digits] as string)) digits++;
-      if (digits === 4) emit(String.fromCharCode(parseInt(text.slice(pos + 2, pos + 6), 16)), pos, pos + 6);
-      pos += 2 + digits;
-    } else {
-      pos += 2;
-    }
-  }
-  if (decoded !== value) return { locate: () => ({ start: offset, end }) };
-  return {
-    locate(start, stop) {
-      if (value.length === 0) return { start: offset, end };
-      const first = starts[Math.min(start, value.length - 1)] as number;
-      const last = stop > start ? (ends[Math.min(stop, value.length) - 1] as number) : first;
-      return { start: first, end: last };
-    },
-  };
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };

@@ -97,6 +97,46 @@ function base64Fragment(bytes: Buffer, shift: number, alphabet: 'base64' | 'base
 }
 
 /**
+ * Known values indexed by their first characters, so finding which values occur in a string
+ * costs one pass over the string rather than one search per value (vaults hold hundreds).
+ */
+export class ValueIndex {
+  private readonly byPrefix = new Map<string, { value: KnownValue; order: number }[]>();
+  private readonly exact = new Map<string, KnownValue>();
+
+  /** `values` longest first, as knownValuesOf returns them: that order is kept. */
+  constructor(values: KnownValue[]) {
+    values.forEach((value, order) => {
+      if (value.value.length < MIN_SCAN_LENGTH) {
+        if (!this.exact.has(value.value)) this.exact.set(value.value, value);
+        return;
+      }
+      const prefix = value.value.slice(0, MIN_SCAN_LENGTH);
+      const bucket = this.byPrefix.get(prefix) ?? [];
+      bucket.push({ value, order });
+      this.byPrefix.set(prefix, bucket);
+    });
+  }
+
+  /** The value shorter than MIN_SCAN_LENGTH that is exactly `text`, if any. */
+  shortValueEqualTo(text: string): KnownValue | undefined {
+    return this.exact.get(text);
+  }
+
+  /** The values of MIN_SCAN_LENGTH or more that occur in `text`, longest first. */
+  occurringIn(text: string): KnownValue[] {
+    if (this.byPrefix.size === 0) return [];
+    const found = new Map<number, KnownValue>();
+    for (let offset = 0; offset + MIN_SCAN_LENGTH <= text.length; offset += 1) {
+      const bucket = this.byPrefix.get(text.slice(offset, offset + MIN_SCAN_LENGTH));
+      if (!bucket) continue;
+      for (const { value, order } of bucket) if (!found.has(order) && text.startsWith(value.value, offset)) found.set(order, value);
+    }
+    return [...found.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
+  }
+}
+
+/**
  * Every place in `text` where a value (length >= MIN_SCAN_LENGTH) appears in one of its forms,
  * except hits lying wholly inside a `skip` range (the export's references and manifest, which
  * hold names only). One pass over the text with candidates indexed by their first characters.

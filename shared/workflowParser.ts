@@ -3,7 +3,7 @@ import { buildParsedWorkflow } from './workflowStructure';
 import type { ParsedWorkflow, WorkflowFormat } from './workflowTypes';
 import { parseYamlWorkflow } from './yamlWorkflowParser';
 
-export { isWorkflowFile, workflowFormatOf } from './workflowGlobs';
+export { DEFAULT_WORKFLOW_GLOBS, isWorkflowFile, workflowFormatOf } from './workflowGlobs';
 
 /**
  * Parses a workflow file with source positions. Never throws: syntax errors, structure errors

@@ -5,7 +5,7 @@ import { ResolutionCache } from './resolutionCache';
 import type { MalformedInNode, NodeResolution, ReferenceResolution, ResolutionReport, ResolutionTotals } from './resolutionReport';
 import type { SecretLookup, SecretLookupResult } from './secretLookup';
 import { fieldAsString, presentFieldNames } from './secretTypes';
-import type { LocatedReference, ParsedWorkflow, WorkflowNodeInfo } from './workflowTypes';
+import type { LocatedMalformed, LocatedReference, ParsedWorkflow, WorkflowNodeInfo } from './workflowTypes';
 
 /** A node as its executor sees it: every reference in `config` replaced by the field's value. */
 export interface ExecutableNode {
@@ -45,11 +45,12 @@ export async function resolveWorkflow(parsed: ParsedWorkflow, options: ResolveOp
   const cache = new ResolutionCache(options.lookup);
   const nodeValues = nodesOf(parsed.value);
   const infos = [...parsed.nodes].sort((a, b) => a.index - b.index);
+  const byNode = groupByNode(parsed);
   const results: NodeResolution[] = [];
   let cancelled = false;
 
   for (const info of infos) {
-    const base = baseResolution(parsed, info, position);
+    const base = baseResolution(parsed, info, byNode.get(info.index), position);
     if (cancelled || options.signal?.aborted) {
       cancelled = true;
       results.push({ ...base, status: 'skipped', message: 'Skipped: the run was cancelled before this node.' });
@@ -79,9 +80,26 @@ export async function resolveWorkflow(parsed: ParsedWorkflow, options: ResolveOp
 type Positioner = (offset: number) => { line: number; column: number };
 type BaseResolution = Omit<NodeResolution, 'status'>;
 
-function baseResolution(parsed: ParsedWorkflow, info: WorkflowNodeInfo, position: Positioner): BaseResolution {
-  const inConfig = <T extends { location: string; nodeIndex?: number }>(item: T) => item.location === 'config' && item.nodeIndex === info.index;
-  const references = parsed.references.filter(inConfig).map(
+interface NodeItems {
+  references: LocatedReference[];
+  malformed: LocatedMalformed[];
+}
+
+/** Config references and malformed ones per node index, in one pass (workflows can have 10k nodes). */
+function groupByNode(parsed: ParsedWorkflow): Map<number, NodeItems> {
+  const groups = new Map<number, NodeItems>();
+  const groupOf = (index: number) => {
+    let group = groups.get(index);
+    if (!group) groups.set(index, (group = { references: [], malformed: [] }));
+    return group;
+  };
+  for (const ref of parsed.references) if (ref.location === 'config' && ref.nodeIndex !== undefined) groupOf(ref.nodeIndex).references.push(ref);
+  for (const bad of parsed.malformed) if (bad.location === 'config' && bad.nodeIndex !== undefined) groupOf(bad.nodeIndex).malformed.push(bad);
+  return groups;
+}
+
+function baseResolution(parsed: ParsedWorkflow, info: WorkflowNodeInfo, items: NodeItems | undefined, position: Positioner): BaseResolution {
+  const references = (items?.references ?? []).map(
     (ref): ReferenceResolution => ({
       reference: parsed.text.slice(ref.range.start, ref.range.end),
       name: ref.name,
@@ -91,7 +109,7 @@ function baseResolution(parsed: ParsedWorkflow, info: WorkflowNodeInfo, position
       path: ref.path,
     }),
   );
-  const malformed = parsed.malformed.filter(inConfig).map(
+  const malformed = (items?.malformed ?? []).map(
     (bad): MalformedInNode => ({ code: bad.code, message: bad.message, text: parsed.text.slice(bad.range.start, bad.range.end), ...position(bad.range.start), path: bad.path }),
   );
   return {

@@ -142,7 +142,7 @@ class FastYaml {
     const cursor = this.cursor;
     const map: Record<string, unknown> = {};
     const start = firstKey.offset;
-    let end = start;
+    let end: number;
     let key = firstKey;
     for (;;) {
       if (key.source.includes('\n') || key.source.length > 1024) unsupported('multi-line or long key');
@@ -172,7 +172,7 @@ class FastYaml {
     const cursor = this.cursor;
     const items: unknown[] = [];
     const start = cursor.offset;
-    let end = start;
+    let end: number;
     for (;;) {
       cursor.advance(); // the '-'
       this.path.push(items.length);

@@ -83,6 +83,8 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
         'workbench.editor.enablePreview': false,
         'update.showReleaseNotes': false,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        // Local History would keep copies of the test workflow, which holds the literal value on purpose.
+        'workbench.localHistory.enabled': false,
       },
     });
     await server.installExtension(VSIX);
@@ -168,8 +170,10 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
       await fix.click();
       await problem.waitFor({ state: 'detached' });
       await bench.runCommand('File: Save');
-      const saved = await waitForFile(ws.workflowFile, (text) => !text.includes('e2e_apii'));
-      assert.equal(saved.match(/\{\{secrets\.e2e_api\.value\}\}/g)?.length, 2, 'the quick fix replaced the typo with the existing name');
+      // Waits for the complete saved text: both references now name the existing secret.
+      const saved = await waitForFile(ws.workflowFile, (text) => text.match(/\{\{secrets\.e2e_api\.value\}\}/g)?.length === 2);
+      assert.equal(saved.includes('e2e_apii'), false, 'the quick fix replaced the typo with the existing name');
+      await filter.fill('');
     }));
 
   it('offers the new secret by completion after {{secrets.', () =>
@@ -184,23 +188,29 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
       await bench.page.locator('.editor-group-container.active .view-line', { hasText: 'secrets.e2e_api' }).waitFor();
       await bench.page.keyboard.press('Escape');
       await bench.runCommand('File: Revert File');
-      await bench.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
+      await bench.page.locator('.editor-group-container.active .tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
     }));
 
   it('resolves the workflow into a read-only report that names sources and never values', () =>
     step('resolve workflow', async () => {
       await bench.openFile('e2e.workflow.json');
       await bench.runCommand('Workflow Secrets: Resolve Workflow');
-      await bench.page.locator('.tabs-container .tab.active', { hasText: 'e2e.workflow.json.resolution.txt' }).waitFor();
+      await bench.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'e2e.workflow.json.resolution.txt' }).waitFor();
       await bench.page.locator('.editor-group-container.active .view-line', { hasText: 'Resolution report' }).waitFor();
-      const report = await bench.activeEditorText();
+      // The report wraps long lines on screen; compare with whitespace collapsed.
+      const report = (await bench.activeEditorText()).replace(/\s+/g, ' ');
       assert.match(report, /Resolution report for e2e\.workflow\.json/);
       assert.match(report, /3 nodes, 3 ready, 0 blocked/);
       // Two references to one secret: one lookup for the whole run (the cache).
       assert.match(report, /2 references \(2 resolved, 0 unresolved\); 1 secret lookup\b/);
       assert.match(report, /\{\{secrets\.e2e_api\.value\}\}\s+ok: from local vault/);
       assert.equal(report.includes(ws.canary), false, 'the report holds no value');
+      // Room for the report beside the workflow: no side bar or panel in the picture.
+      await bench.notification('Resolving').waitFor({ state: 'detached' });
+      await bench.runCommand('View: Close Primary Side Bar');
+      await bench.runCommand('View: Toggle Panel Visibility');
       await bench.screenshot(path.join(SCREENSHOTS, 'resolution-report.png'));
+      await bench.runCommand('View: Toggle Primary Side Bar Visibility');
     }));
 
   it('exports a sanitized copy: the literal value becomes a reference, with a manifest', () =>
@@ -211,7 +221,7 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
       await bench.waitForInputValue(/e2e\.sanitized\.workflow\.json$/);
       await bench.page.keyboard.press('Enter');
       await bench.notification('Exported e2e.sanitized.workflow.json').waitFor();
-      const exported = await waitForFile(path.join(ws.workspace, 'e2e.sanitized.workflow.json'), (text) => text.length > 0);
+      const exported = await waitForFile(path.join(ws.workspace, 'e2e.sanitized.workflow.json'), (text) => text.trimEnd().endsWith('}'));
       assert.equal(exported.includes(ws.canary), false, 'no value in the export');
       const sanitized = JSON.parse(exported) as { nodes: { id: string; config: Record<string, unknown> }[]; requiredSecrets: unknown };
       assert.equal(sanitized.nodes.find((node) => node.id === 'legacy')?.config.apiKey, '{{secrets.e2e_api.value}}');
@@ -221,15 +231,30 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
   it('lists the secret in the Secrets view grouped by type, with tags and usage count', () =>
     step('secrets view', async () => {
       await bench.clearNotifications();
+      await bench.runCommand('View: Close All Editors');
+      await bench.openFile('e2e.workflow.json');
       await bench.page.locator('.activitybar .action-item a[aria-label^="Workflow Secrets"], .activitybar .action-item[aria-label^="Workflow Secrets"]').first().click();
       const group = bench.page.locator('.pane-body .monaco-list-row', { hasText: 'API Key' }).first();
       await group.waitFor();
       const row = bench.page.locator('.pane-body .monaco-list-row', { hasText: 'e2e_api' }).first();
       await row.waitFor();
-      // Usage counts come from the language server's workspace scan: the fixed typo made it 2.
-      await bench.page.locator('.pane-body .monaco-list-row', { hasText: /e2e_api.*#e2e #payments · 2 uses/ }).waitFor();
+      // Usage counts come from the language server's workspace scan: 2 in the fixed workflow, 3 in its export.
+      await bench.page.locator('.pane-body .monaco-list-row', { hasText: /e2e_api.*#e2e #payments · 5 uses/ }).waitFor();
       await row.click();
       await bench.page.locator('.pane-body .monaco-list-row', { hasText: '{{secrets.e2e_api.value}}' }).waitFor();
+      // A wider side bar shows the whole description (drag the sash at its edge).
+      const sidebar = await bench.page.locator('.part.sidebar').boundingBox();
+      if (sidebar) {
+        const y = sidebar.y + sidebar.height / 2;
+        await bench.page.mouse.move(sidebar.x + sidebar.width + 1, y);
+        await bench.page.mouse.down();
+        await bench.page.mouse.move(sidebar.x + sidebar.width + 160, y, { steps: 5 });
+        await bench.page.mouse.up();
+      }
+      // The tooltip names the files that use the secret (from the server's usage notification).
+      await bench.page.mouse.move(900, 600);
+      await row.hover();
+      await bench.page.locator(':is(.monaco-hover, .workbench-hover)', { hasText: /Used 5 time\(s\) in: .*e2e\.(sanitized\.)?workflow\.json/ }).waitFor();
       await bench.screenshot(path.join(SCREENSHOTS, 'secrets-view.png'));
     }));
 

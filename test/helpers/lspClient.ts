@@ -79,6 +79,8 @@ export class LspTestClient {
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   readonly renameRequests: RenameSecretParams[] = [];
   readonly configurationRequests: number[] = [];
+  /** window/workDoneProgress values in arrival order (begin, report..., end). */
+  readonly progress: { kind: string; title?: string; message?: string; cancellable?: boolean; percentage?: number }[] = [];
   /** Every byte the server wrote, for leak checks. */
   wire = '';
   stderr = '';
@@ -130,7 +132,9 @@ export class LspTestClient {
     });
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
-    connection.onNotification('$/progress', () => {});
+    connection.onNotification('$/progress', (params: { token: string | number; value: { kind: string; title?: string; message?: string; cancellable?: boolean; percentage?: number } }) => {
+      this.progress.push(params.value);
+    });
     if (options.renameSecret) {
       const answer = options.renameSecret;
       connection.onRequest(RenameSecretRequest.type, (params) => {
@@ -316,54 +320,4 @@ export function defaultCapabilities(): ClientCapabilities {
       rename: { prepareSupport: true },
     },
   };
-}
-
-/** A diagnostic's message as text (LSP 3.18 allows Markdown content too). */
-export function messageOf(diagnostic: Diagnostic): string {
-  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
-}
-
-export function fileUri(filePath: string): string {
-  return pathToFileURL(filePath).href;
-}
-
-/** The LSP position (UTF-16) of the `occurrence`-th `needle` in `text`, plus `delta` characters. */
-export function positionOf(text: string, needle: string, delta = 0, occurrence = 1): Position {
-  let at = -1;
-  for (let seen = 0; seen < occurrence; seen++) {
-    at = text.indexOf(needle, at + 1);
-    if (at < 0) throw new Error(`"${needle}" occurs fewer than ${occurrence} times`);
-  }
-  return positionAt(text, at + delta);
-}
-
-/** LSP position of an offset; \r\n, \n and \r all end a line. */
-export function positionAt(text: string, offset: number): Position {
-  let line = 0;
-  let lineStart = 0;
-  for (let index = 0; index < offset; index++) {
-    const char = text[index];
-    if (char === '\n' || (char === '\r' && text[index + 1] !== '\n')) {
-      line++;
-      lineStart = index + 1;
-    }
-  }
-  return { line, character: offset - lineStart };
-}
-
-/** Applies non-overlapping text edits to a text (for checking completion and code action edits). */
-export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
-  const offsetOf = (position: Position): number => {
-    let line = 0;
-    let index = 0;
-    while (line < position.line && index < text.length) {
-      const char = text[index++];
-      if (char === '\n' || (char === '\r' && text[index] !== '\n')) line++;
-    }
-    return index + position.character;
-  };
-  const sorted = [...edits].sort((left, right) => offsetOf(right.range.start) - offsetOf(left.range.start));
-  let result = text;
-  for (const edit of sorted) result = result.slice(0, offsetOf(edit.range.start)) + edit.newText + result.slice(offsetOf(edit.range.end));
-  return result;
 }

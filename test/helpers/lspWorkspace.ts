@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpa
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Catalog, CatalogSecret } from '../../shared/catalog';
-import { fileUri, LspTestClient, type LspClientOptions } from './lspClient';
+import { LspTestClient, type LspClientOptions } from './lspClient';
+import { fileUri } from './lspText';
 
 export const LSP_FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'lsp');
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { LineIndex } from '../../shared/lineIndex';
+import { parseJsonFast } from '../../shared/jsonFastParser';
+import { parseWithJsonc } from '../../shared/jsonWorkflowParser';
 import { parseWorkflow } from '../../shared/workflowParser';
+import { buildParsedWorkflow } from '../../shared/workflowStructure';
+import { parseYamlDocument } from '../../shared/yamlDocumentParser';
+import { parseYamlFast } from '../../shared/yamlFastParser';
 import type { ParsedWorkflow, TextRange, WorkflowFormat } from '../../shared/workflowTypes';
 
 export interface Located {
@@ -20,10 +25,18 @@ const at = (lines: LineIndex, offset: number): [number, number] => {
 
 export const slice = (text: string, range: TextRange) => text.slice(range.start, range.end);
 
-/** Parses and returns each reference as its source slice and positions, asserting there are no problems. */
+/**
+ * Parses and returns each reference as its source slice and positions, asserting there are no
+ * problems. Each format goes through both of its paths (YAML: the lexer-level fast path and the
+ * full composer; JSON: the fast scan and jsonc-parser), which must agree, so every case tests both.
+ */
 export function locate(text: string, format: WorkflowFormat, options: { allowProblems?: boolean } = {}): { parsed: ParsedWorkflow; refs: Located[] } {
   const parsed = parseWorkflow(text, format);
   if (!options.allowProblems) assert.deepEqual(parsed.problems, [], 'no problems expected');
+  const fast = format === 'yaml' ? parseYamlFast(text) : parseJsonFast(text);
+  const full = format === 'yaml' ? parseYamlDocument(text) : parseWithJsonc(text);
+  if (!options.allowProblems) assert.ok(fast, 'the fast path handles this document');
+  if (fast) assert.deepEqual(buildParsedWorkflow(format, text, fast), buildParsedWorkflow(format, text, full), 'both paths agree');
   const lines = new LineIndex(text);
   const refs = parsed.references.map((reference) => ({
     text: slice(text, reference.range),

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompletionItemKind, type CompletionItem, type MarkupContent, type TextEdit } from 'vscode-languageserver-protocol';
-import { applyEdits, positionAt, type LspTestClient } from '../helpers/lspClient';
+import type { LspTestClient } from '../helpers/lspClient';
+import { applyEdits, positionAt } from '../helpers/lspText';
 import { makeWorkspace, startWithCatalog, type TestWorkspace } from '../helpers/lspWorkspace';
 
 describe('completion over stdio', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DiagnosticSeverity, FileChangeType, type Diagnostic, type Range } from 'vscode-languageserver-protocol';
-import { messageOf, positionOf } from '../helpers/lspClient';
+import { messageOf, positionOf } from '../helpers/lspText';
 import { makeWorkspace, startServer, startWithCatalog, TEST_CATALOG } from '../helpers/lspWorkspace';
 
 /** The range of `needle` (its `occurrence`-th match) in `text`. */
@@ -97,6 +97,10 @@ describe('diagnostics over stdio', () => {
     assert.ok(!client.diagnostics.has(workspace.uri('notes.yaml')));
     assert.ok(!client.diagnostics.has(workspace.uri('node_modules/pkg/dep.workflow.json')));
     assert.ok(client.registrations.some((registration) => registration.method === 'workspace/didChangeWatchedFiles'));
+    // The scan reported cancellable progress from begin to end, ending at 100 %.
+    assert.deepEqual(client.progress[0], { kind: 'begin', title: 'Workflow Secrets: checking workflow files', cancellable: true, percentage: 0, message: 'Looking for workflow files…' });
+    assert.ok(client.progress.some((value) => value.kind === 'report' && value.percentage === 100));
+    assert.equal(client.progress.at(-1)?.kind, 'end');
 
     // A new file appears on disk, then the nested one is fixed, then deleted.
     workspace.write('later.workflow.yaml', 'nodes:\n  - id: a\n    type: t\n    config:\n      x: "{{secrets.stripe.nope}}"\n');
@@ -112,6 +116,19 @@ describe('diagnostics over stdio', () => {
       usage.find((entry) => entry.name === 'ci'),
       { name: 'ci', count: 1, files: [workspace.uri('release.workflow.yml')] },
     );
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  it('validates the same way without a worker thread (the inline fallback)', async (t) => {
+    const workspace = makeWorkspace(t, ['deploy.workflow.yaml']);
+    const client = await startWithCatalog(t, workspace, { env: { WORKFLOW_SECRETS_LSP_INLINE: '1' } });
+    const text = workspace.read('deploy.workflow.yaml');
+    const found = await client.waitForDiagnostics(workspace.uri('deploy.workflow.yaml'), hasCode('unknown-secret'));
+    assert.deepEqual(summary(found).slice(0, 3), [
+      { code: 'unknown-field', range: rangeOf(text, 'tokn') },
+      { code: 'unknown-field', range: rangeOf(text, 'pasword') },
+      { code: 'unknown-secret', range: rangeOf(text, 'cii') },
+    ]);
     assert.equal(await client.shutdown(), 0);
   });
 

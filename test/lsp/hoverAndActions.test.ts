@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import { CommandIds } from '../../shared/commandIds';
-import { applyEdits, messageOf, positionOf } from '../helpers/lspClient';
+import { applyEdits, messageOf, positionOf } from '../helpers/lspText';
 import { makeWorkspace, startWithCatalog, TEST_CATALOG } from '../helpers/lspWorkspace';
 
 const CANARY = 'canary-hover-3f9a1c7e';

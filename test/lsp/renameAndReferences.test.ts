@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MessageType, ResponseError, type TextEdit } from 'vscode-languageserver-protocol';
-import { applyEdits, positionOf } from '../helpers/lspClient';
+import { applyEdits, positionOf } from '../helpers/lspText';
 import { makeWorkspace, startWithCatalog, type TestWorkspace } from '../helpers/lspWorkspace';
 import type { RenameSecretParams, RenameSecretResult } from '../../shared/lspProtocol';
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol';
 import { generateMasterKey } from '../../shared/vault/masterKey';
 import { Vault } from '../../shared/vault/vault';
-import { messageOf, positionOf } from '../helpers/lspClient';
+import { messageOf, positionOf } from '../helpers/lspText';
 import { makeWorkspace, startServer } from '../helpers/lspWorkspace';
 
 const CANARIES = ['canary-stripe-7d41e0', 'canary-user-0b8c2f', 'canary-pass-5e9a13', 'canary-token-c2f7d8'];

@@ -139,8 +139,13 @@ describe('structure errors', () => {
     const [node] = parsed.nodes;
     assert.deepEqual([node?.index, node?.id, node?.name, node?.type], [0, 'a', 'First', 'http']);
     assert.equal(slice(text, node?.idRange ?? { start: 0, end: 0 }), 'a');
-    assert.equal(slice(text, node?.configRange ?? { start: 0, end: 0 }), 'k: v\n');
-    assert.ok(slice(text, node?.range ?? { start: 0, end: 0 }).startsWith('id: a\n    name: First'));
+    assert.equal(slice(text, node?.configRange ?? { start: 0, end: 0 }), 'k: v');
+    assert.equal(slice(text, node?.range ?? { start: 0, end: 0 }), 'id: a\n    name: First\n    type: http\n    config:\n      k: v');
+    const json = '{"name": "w", "nodes": [ {"id": "a", "type": "t", "config": {"k": 1}} ]}';
+    const [jsonNode] = parseWorkflow(json, 'json').nodes;
+    assert.equal(slice(json, jsonNode?.range ?? { start: 0, end: 0 }), '{"id": "a", "type": "t", "config": {"k": 1}}');
+    assert.equal(slice(json, jsonNode?.idRange ?? { start: 0, end: 0 }), '"a"');
+    assert.equal(slice(json, jsonNode?.configRange ?? { start: 0, end: 0 }), '{"k": 1}');
   });
 });
 

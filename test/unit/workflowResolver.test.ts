@@ -55,6 +55,9 @@ describe('resolveWorkflow', () => {
     assert.equal(lookup.countFor('smtp'), 1);
     assert.equal(report.lookups, 2);
     assert.equal(executed.length, 6);
+    // Every node gets the same values, each in a config object of its own.
+    for (const node of executed) assert.deepEqual(node.config, { auth: `Bearer ${STRIPE_CANARY}`, again: STRIPE_CANARY, user: 'mailer' });
+    assert.notEqual(executed[0]?.config, executed[1]?.config);
     assert.equal(report.totals.references, 18);
     assert.equal(report.totals.resolved, 18);
   });

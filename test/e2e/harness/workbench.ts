@@ -48,12 +48,14 @@ export class Workbench {
     const row = this.page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: name }).first();
     await row.waitFor({ timeout: this.timeoutMs });
     await row.click();
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: this.timeoutMs });
+    await this.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: name }).waitFor({ timeout: this.timeoutMs });
   }
 
   /** Moves the cursor of the active editor (1-based line and column). */
   async goTo(line: number, column: number): Promise<void> {
     await this.openQuickInput(`:${line}:${column}`);
+    // Enter only counts once the palette has computed its "go to line" entry.
+    await this.page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: `line ${line} at column ${column}` }).waitFor({ timeout: this.timeoutMs });
     await this.page.keyboard.press('Enter');
     await this.quickInput.waitFor({ state: 'hidden', timeout: this.timeoutMs });
   }

@@ -17,5 +17,8 @@ export async function checkProperty<Ts>(t: Context, label: string, property: fc.
   const seed = seedFor(t);
   const details = await fc.check(property, { numRuns, seed });
   recordFigure(t, { label, cases: details.numRuns, failures: details.failed ? 1 : 0 });
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? `property "${label}" failed`);
+  if (details.failed) {
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(`${fc.defaultReportMessage(details) ?? `property "${label}" failed`}\nError: ${cause}`);
+  }
 }

@@ -40,7 +40,7 @@ export function judgeDamage(original: string, damaged: Buffer): Verdict {
     return { kind: 'refused', codes: ['vault-corrupt'], why: 'not a vault' };
   }
   if (parsed.header.version !== 1) return { kind: 'refused', codes: ['vault-unsupported-version'], why: 'version' };
-  if (changed.some((path) => at(path, 'header', 'kdf'))) {
+  if (changed.some((path) => at(path, 'header', 'kdf')) || (isObject(before) && isObject(before.header) && !isDeepStrictEqual(parsed.header.kdf, before.header.kdf))) {
     return { kind: 'refused', codes: ['vault-wrong-key', 'vault-weak-kdf', 'vault-corrupt'], why: 'kdf' };
   }
   const shapes = changed.map((path) => ({ path, shape: shapeAt(parsed, path) }));
@@ -77,6 +77,8 @@ function shapeAt(document: Json, path: Path): Shape {
   const key = path[path.length - 1];
   const parent = path[path.length - 2];
   if (key === 'entries') return Array.isArray(value) ? worst(value.map(entryShape)) : 'broken';
+  if (key === 'header' && path.length === 1) return headerShape(value);
+  if (path.length === 0) return isObject(value) && sameKeys(value, ['header', 'entries', 'mac']) ? 'ok' : 'broken';
   if (typeof key === 'number') {
     if (parent === 'entries') return entryShape(value);
     if (parent === 'tags') return typeof value === 'string' ? 'ok' : 'broken';
@@ -86,6 +88,14 @@ function shapeAt(document: Json, path: Path): Shape {
   if (key === 'metadata') return metadataShape(value);
   if (key === 'tags' || key === 'fields') return Array.isArray(value) ? worst(value.map((_, i) => shapeAt(document, [...path, i]))) : 'broken';
   return leafShape(key, value);
+}
+
+function headerShape(header: Json | undefined): Shape {
+  if (!isObject(header)) return 'broken';
+  const keys = Object.keys(header);
+  const required = ['format', 'version', 'kdf', 'keyCheck', 'generation'];
+  if (!required.every((key) => keys.includes(key)) || keys.some((key) => !required.includes(key) && key !== 'environment')) return 'broken';
+  return worst(['keyCheck', 'generation', ...(keys.includes('environment') ? ['environment'] : [])].map((key) => leafShape(key, header[key])));
 }
 
 function entryShape(entry: Json | undefined): Shape {
