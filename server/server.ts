@@ -75,7 +75,6 @@ function startLanguageServer(): void {
   const vaultSource = () => ({ vaultPath: init.vaultPath ?? (settings.current.vaultPath || undefined), environment: init.environment ?? settings.explicitEnvironment });
 
   connection.onInitialize((params): InitializeResult => {
-    log.info(`T initialize ${Math.round(performance.now())}`);
     const capabilities = params.capabilities;
     init = parseInitializationOptions(params.initializationOptions, params.clientInfo?.name);
     settings = new SettingsStore(connection, capabilities.workspace?.configuration === true, init.settings, log.info);
@@ -119,7 +118,6 @@ function startLanguageServer(): void {
     await catalogs.useVault(vaultSource());
     configureRunner();
     void watched.register(settings.current.workflowGlobs).catch((error: Error) => log.error(`Could not watch workflow files: ${error.message}`));
-    log.info(`T resume ${Math.round(performance.now())}`);
     queue.resume();
     queue.revalidateAll(open.all());
     void scanner.scan();

@@ -75,7 +75,10 @@ export function runValidationWorker(): void {
       }
       let outcomes: JobOutcome[] = [];
       const flush = (): void => {
-        const transfer = outcomes.flatMap((outcome) => (outcome.kind === 'result' ? [outcome.result.references.numbers.buffer as ArrayBuffer] : []));
+        // Moving a buffer beats copying it only when it is big; small ones are cheaper to copy.
+        const transfer = outcomes.flatMap((outcome) =>
+          outcome.kind === 'result' && outcome.result.references.numbers.byteLength >= 65_536 ? [outcome.result.references.numbers.buffer as ArrayBuffer] : [],
+        );
         port.postMessage({ outcomes } satisfies WorkerResponse, transfer);
         outcomes = [];
       };

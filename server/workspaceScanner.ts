@@ -42,7 +42,6 @@ export class WorkspaceScanner {
       });
       controller.signal.throwIfAborted();
       this.deps.log(`Found ${files.length} workflow file(s) in ${this.deps.matcher.workspaceFolders.length} workspace folder(s).`);
-      this.deps.log(`T found ${Math.round(performance.now())}`);
       const waiting = new Set(this.deps.queue.addFiles(files));
       const total = waiting.size;
       await new Promise<void>((resolve) => {
@@ -66,7 +65,6 @@ export class WorkspaceScanner {
         controller.signal.addEventListener('abort', onAbort);
         check();
       });
-      this.deps.log(`T scan done ${Math.round(performance.now())}`);
       if (controller.signal.aborted) this.deps.queue.dropQueued(waiting);
     } catch (error) {
       if (!controller.signal.aborted) this.deps.log(`The workspace scan failed: ${(error as Error).message}`);

@@ -37,7 +37,9 @@ interface Frame {
 
 /** JSON workflows: the fast path for valid JSON, else jsonc-parser, which reports every error and keeps going. */
 export function parseJsonWorkflow(text: string): RawWorkflow {
-  return parseJsonFast(text) ?? parseWithJsonc(text);
+  // A byte order mark is not an error: read it as a space, which keeps every offset.
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  return parseJsonFast(source) ?? parseWithJsonc(source);
 }
 
 /** One pass of jsonc-parser's visitor for the string sites, the workflow ranges and the errors; then the value it recovers. */

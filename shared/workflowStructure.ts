@@ -158,6 +158,10 @@ function structureProblems(
 ): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];
   const problem = (message: string, range: TextRange) => problems.push({ code: 'structure', message, range });
+  if (root === undefined || root === null) {
+    problem('The document is empty: a workflow is an object with "name" and a "nodes" list.', headRange(text, raw.root));
+    return problems;
+  }
   if (!isPlainObject(root)) {
     problem('A workflow is an object with "name" and a "nodes" list, but this document is not an object.', headRange(text, raw.root));
     return problems;

@@ -1,6 +1,6 @@
-import { CST } from 'yaml';
-import { mapScalar, tokenRange, type ScalarToken } from './yamlScalarMap';
-import { corePlainValue, TokenCursor, Unsupported } from './yamlTokens';
+import { ScalarReader, unsupported, type Context, type Parsed } from './yamlFastScalars';
+import { tokenRange, type ScalarToken } from './yamlScalarMap';
+import { TokenCursor } from './yamlTokens';
 import { WorkflowRanges, type RawWorkflow, type StringSite } from './workflowStructure';
 import type { JsonPath } from './workflowTypes';
 
@@ -22,37 +22,16 @@ export function parseYamlFast(text: string): RawWorkflow | undefined {
   }
 }
 
-interface Parsed {
-  value: unknown;
-  start: number;
-  end: number;
-  /** `key:` with nothing after it: null without source text. */
-  empty?: boolean;
-}
-
-type Context = 'document' | 'map' | 'seq';
-
-interface Props {
-  anchor?: string;
-  tag?: '!!str';
-}
-
-const unsupported = (why: string): never => {
-  throw new Unsupported(why);
-};
-
-/** Plain scalars whose value is their source: one line, no indicator yaml would complain about. */
-const isTrivialPlain = (source: string) => !source.includes('\n') && !/^[,%|>@`\t]/.test(source);
-
 class FastYaml {
   private readonly cursor: TokenCursor;
   private readonly strings: StringSite[] = [];
   private readonly ranges = new WorkflowRanges();
-  private readonly anchors = new Map<string, unknown>();
   private readonly path: JsonPath = [];
+  private readonly scalars: ScalarReader;
 
-  constructor(private readonly text: string) {
+  constructor(text: string) {
     this.cursor = new TokenCursor(text);
+    this.scalars = new ScalarReader(text, this.cursor, this.strings, this.path);
   }
 
   parse(): RawWorkflow {
@@ -96,7 +75,7 @@ class FastYaml {
   private node(parentIndent: number, context: Context, sameLine: boolean): Parsed {
     const cursor = this.cursor;
     const column = cursor.column;
-    const props = this.props();
+    const props = this.scalars.props();
     switch (cursor.kind()) {
       case 'seq':
         if (props.anchor || props.tag) unsupported('props on a sequence');
@@ -112,18 +91,18 @@ class FastYaml {
       }
       case 'alias': {
         if (props.anchor || props.tag) unsupported('props on an alias');
-        const alias = this.alias();
+        const alias = this.scalars.alias();
         cursor.skipSpaces();
         if (cursor.kind() === 'colon') unsupported('alias as a key');
         cursor.lineEnd();
         return alias;
       }
       case 'header':
-        return this.blockScalar(context === 'document' ? 0 : parentIndent, props);
+        return this.scalars.block(context === 'document' ? 0 : parentIndent, props);
       case 'plain':
       case 'single':
       case 'double': {
-        const token = this.scalarToken();
+        const token = this.scalars.token();
         cursor.skipSpaces();
         if (cursor.kind() === 'colon') {
           if (props.anchor || props.tag) unsupported('props on a key');
@@ -131,7 +110,7 @@ class FastYaml {
           return this.mapping(column, token);
         }
         cursor.lineEnd();
-        return this.scalar(token, props);
+        return this.scalars.scalar(token, props);
       }
       default:
         return unsupported(`unexpected ${cursor.kind()}`);
@@ -146,10 +125,10 @@ class FastYaml {
     let key = firstKey;
     for (;;) {
       if (key.source.includes('\n') || key.source.length > 1024) unsupported('multi-line or long key');
-      const keyText = this.keyText(key);
+      const keyText = this.scalars.keyText(key);
       if (keyText === '<<' || Object.prototype.hasOwnProperty.call(map, keyText)) unsupported('merge or duplicate key');
       this.path.push(keyText);
-      this.site(key, keyText, true);
+      this.scalars.site(key, keyText, true);
       cursor.advance(); // the ':'
       const value = this.value(column, 'map');
       this.record(value);
@@ -161,7 +140,7 @@ class FastYaml {
       if (cursor.column > column || (cursor.kind() !== 'plain' && cursor.kind() !== 'single' && cursor.kind() !== 'double')) {
         unsupported('misplaced mapping entry');
       }
-      key = this.scalarToken();
+      key = this.scalars.token();
       cursor.skipSpaces();
       if (cursor.kind() !== 'colon') unsupported('key without value indicator');
     }
@@ -209,11 +188,11 @@ class FastYaml {
         if (cursor.kind() === 'colon') unsupported('pair in a flow sequence');
       } else {
         if (cursor.kind() !== 'plain' && cursor.kind() !== 'single' && cursor.kind() !== 'double') unsupported('complex flow key');
-        const key = this.scalarToken();
-        const keyText = this.keyText(key);
+        const key = this.scalars.token();
+        const keyText = this.scalars.keyText(key);
         if (keyText === '<<' || Object.prototype.hasOwnProperty.call(container, keyText)) unsupported('merge or duplicate key');
         this.path.push(keyText);
-        this.site(key, keyText, true);
+        this.scalars.site(key, keyText, true);
         this.flowSpace();
         let item: Parsed = { value: null, start: cursor.offset, end: cursor.offset, empty: true };
         if (cursor.kind() === 'colon') {
@@ -243,11 +222,11 @@ class FastYaml {
       case 'seqStart':
         return this.flow();
       case 'alias':
-        return this.alias();
+        return this.scalars.alias();
       case 'plain':
       case 'single':
       case 'double':
-        return this.scalar(this.scalarToken(), {});
+        return this.scalars.scalar(this.scalars.token(), {});
       default:
         return unsupported(`unexpected ${cursor.kind()} in a flow collection`);
     }
@@ -257,99 +236,6 @@ class FastYaml {
   private flowSpace(): void {
     this.cursor.skipSpaces();
     if (this.cursor.kind() === 'newline' || this.cursor.kind() === 'comment' || this.cursor.kind() === 'eof') unsupported('multi-line flow');
-  }
-
-  private props(): Props {
-    const cursor = this.cursor;
-    const props: Props = {};
-    while (cursor.kind() === 'anchor' || cursor.kind() === 'tag') {
-      if (cursor.kind() === 'anchor') {
-        if (props.anchor !== undefined) unsupported('two anchors');
-        props.anchor = cursor.source.slice(1);
-      } else if (cursor.source === '!!str' && !props.tag) props.tag = '!!str';
-      else unsupported(`tag ${cursor.source}`);
-      cursor.advance();
-      if (cursor.kind() !== 'space') unsupported('props not followed by a value on the line');
-      cursor.skipSpaces();
-    }
-    if ((props.anchor || props.tag) && (cursor.kind() === 'newline' || cursor.kind() === 'comment' || cursor.kind() === 'eof')) unsupported('props before a block');
-    return props;
-  }
-
-  private alias(): Parsed {
-    const cursor = this.cursor;
-    const name = cursor.source.slice(1);
-    if (!this.anchors.has(name)) unsupported('alias to an unknown or collection anchor');
-    const parsed = { value: this.anchors.get(name), start: cursor.offset, end: cursor.offset + cursor.source.length };
-    cursor.advance();
-    return parsed;
-  }
-
-  private scalarToken(): ScalarToken {
-    const cursor = this.cursor;
-    const type = cursor.kind() === 'plain' ? 'scalar' : cursor.kind() === 'single' ? 'single-quoted-scalar' : 'double-quoted-scalar';
-    const token: ScalarToken = { type, offset: cursor.offset, indent: 0, source: cursor.source };
-    cursor.advance();
-    return token;
-  }
-
-  private blockScalar(indent: number, props: Props): Parsed {
-    const cursor = this.cursor;
-    const offset = cursor.offset;
-    const headerProps: CST.SourceToken[] = [];
-    const push = (type: CST.SourceToken['type']) => {
-      headerProps.push({ type, offset: cursor.offset, indent, source: cursor.source });
-      cursor.advance();
-    };
-    push('block-scalar-header');
-    while (cursor.kind() === 'space' || cursor.kind() === 'comment') push(cursor.kind() === 'space' ? 'space' : 'comment');
-    if (cursor.kind() !== 'newline') unsupported('block scalar header');
-    push('newline');
-    if (cursor.kind() !== 'plain') unsupported('block scalar without body');
-    const token: CST.BlockScalar = { type: 'block-scalar', offset, indent, props: headerProps, source: cursor.source };
-    cursor.advance();
-    return this.scalar(token, props);
-  }
-
-  /** A scalar's value (core schema for plain ones unless tagged !!str), its site and its anchor. */
-  private scalar(token: ScalarToken, props: Props): Parsed {
-    const text = token.type === 'scalar' && isTrivialPlain(token.source) ? token.source : this.resolve(token);
-    const value = token.type === 'scalar' && !props.tag ? corePlainValue(text) : text;
-    if (typeof value === 'string') this.site(token, value, false);
-    if (props.anchor !== undefined) this.anchors.set(props.anchor, value);
-    const { start, end } = tokenRange(token);
-    return { value, start, end };
-  }
-
-  private keyText(token: ScalarToken): string {
-    const text = token.type === 'scalar' && isTrivialPlain(token.source) ? token.source : this.resolve(token);
-    if (token.type !== 'scalar') return text;
-    const value = corePlainValue(text);
-    return value === null ? '' : String(value);
-  }
-
-  /** `yaml`'s own scalar resolution; any error it reports means the fast path stops. */
-  private resolve(token: ScalarToken): string {
-    if (token.type === 'double-quoted-scalar' && token.source.length > 1 && token.source.endsWith('"') && !/[\\\n\r]/.test(token.source)) {
-      return token.source.slice(1, -1);
-    }
-    const resolved = CST.resolveAsScalar(token, true, (_offset, _code, message) => unsupported(message));
-    return resolved?.value ?? unsupported('scalar');
-  }
-
-  private site(token: ScalarToken, value: string, isKey: boolean): void {
-    if (!value.includes('{{')) return;
-    const text = this.text;
-    let map: ReturnType<typeof mapScalar> | undefined;
-    this.strings.push({
-      value,
-      path: this.path.slice(),
-      isKey,
-      locate(start, end) {
-        map ??= mapScalar(text, token, value);
-        return map.locate(start, end);
-      },
-    });
   }
 
   /** Keeps the ranges a workflow needs; an empty value there has a position only the composer knows. */

@@ -20,8 +20,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** createdAt / updatedAt as Date.toISOString writes them (with or without milliseconds). */
 const ISO_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
+// Header members and the MAC must be canonical: keyCheck and mac are outside the MAC, so other
+// final bits (same bytes, other text) would let an altered file open (test/reliability/tampering).
 const base64 = (bytes?: number) =>
-  z.string().refine((text) => isBase64(text) && (bytes === undefined || base64Length(text) === bytes));
+  z.string().refine((text) => isBase64(text) && (bytes === undefined || base64Length(text) === bytes) && Buffer.from(text, 'base64').toString('base64') === text);
 const validName = z.string().refine((text) => nameProblem(text) === undefined);
 
 export const kdfSchema = z.discriminatedUnion('name', [

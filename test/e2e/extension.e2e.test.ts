@@ -254,7 +254,7 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
       // The tooltip names the files that use the secret (from the server's usage notification).
       await bench.page.mouse.move(900, 600);
       await row.hover();
-      await bench.page.locator(':is(.monaco-hover, .workbench-hover)', { hasText: /Used 5 time\(s\) in: .*e2e\.(sanitized\.)?workflow\.json/ }).waitFor();
+      await bench.page.getByText(/Used 5 time\(s\) in: .*e2e\.(sanitized\.)?workflow\.json/).waitFor();
       await bench.screenshot(path.join(SCREENSHOTS, 'secrets-view.png'));
     }));
 

@@ -63,6 +63,8 @@ export interface LspClientOptions {
   /** Client capability tweaks. */
   capabilities?: ClientCapabilities;
   timeoutMs?: number;
+  /** Node options for the server process (e.g. --cpu-prof when investigating). */
+  execArgv?: string[];
 }
 
 type Waiter<T> = { accept: (value: T) => boolean; resolve: (value: T) => void };
@@ -97,7 +99,7 @@ export class LspTestClient {
   ) {}
 
   static async start(options: LspClientOptions = {}): Promise<LspTestClient> {
-    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], {
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), SERVER_PATH, '--stdio'], {
       cwd: options.workspace ?? process.cwd(),
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

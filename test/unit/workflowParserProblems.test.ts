@@ -80,6 +80,18 @@ describe('syntax errors come back with positions, never thrown', () => {
   });
 });
 
+describe('byte order marks', () => {
+  it('a leading BOM is not an error in either format, and offsets still count it', () => {
+    const json = '\uFEFF{"name": "w", "nodes": [{"id": "a", "type": "t", "config": {"k": "{{secrets.a.b}}"}}]}';
+    const yaml = '\uFEFFname: w\nnodes:\n  - id: a\n    type: t\n    config:\n      k: "{{secrets.a.b}}"\n';
+    for (const [format, text] of [['json', json], ['yaml', yaml]] as const) {
+      const parsed = parseWorkflow(text, format);
+      assert.deepEqual(parsed.problems, [], format);
+      assert.deepEqual(parsed.references.map((reference) => slice(text, reference.range)), ['{{secrets.a.b}}'], format);
+    }
+  });
+});
+
 describe('structure errors', () => {
   const both = (json: string, yaml: string) =>
     [
@@ -90,6 +102,9 @@ describe('structure errors', () => {
   it('a document that is not an object, and one without nodes', () => {
     for (const [format, text] of both('[1, 2]', '- 1\n- 2\n')) {
       assert.match(problemsOf(text, format)[0]?.message ?? '', /not an object/, format);
+    }
+    for (const text of ['', '# only a comment\n', '---\n']) {
+      assert.deepEqual(problemsOf(text, 'yaml').map((problem) => [problem.code, problem.message]), [['structure', 'The document is empty: a workflow is an object with "name" and a "nodes" list.']]);
     }
     for (const [format, text] of both('{"name": "w"}', 'name: w\n')) {
       const [problem] = problemsOf(text, format);

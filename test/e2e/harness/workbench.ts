@@ -138,6 +138,10 @@ export class Workbench {
       `notifications: ${(await grab('.notifications-toasts .notification-toast')).join(' | ') || '(none)'}`,
       `status bar: ${(await grab('.part.statusbar .statusbar-item')).join(' | ')}`,
       `active tab: ${(await grab('.tabs-container .tab.active')).join(' | ') || '(none)'}`,
+      `hovers: ${(await this.page
+        .locator('[class*="hover"]:visible')
+        .evaluateAll((elements) => elements.map((element) => `${(element as unknown as { className: string }).className}: ${(element as unknown as { innerText: string }).innerText.replace(/\s+/g, " ").slice(0, 300)}`))
+        .catch(() => [] as string[])).join(' | ') || '(none)'}`,
     ].join('\n');
   }
 }
