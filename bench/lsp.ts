@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   ConfigurationRequest,
   createProtocolConnection,
@@ -123,6 +124,18 @@ export class LspSession {
       await this.connection.sendRequest('workflowSecretsBench/noop', {});
     } catch {
       // MethodNotFound is the expected answer.
+    }
+  }
+
+  /** Waits (bounded) until five no-op round trips in a row take under 2 ms: the server has finished what an event started. */
+  async quiet(limitMs = 15_000): Promise<void> {
+    const until = performance.now() + limitMs;
+    let fast = 0;
+    while (fast < 5 && performance.now() < until) {
+      const start = performance.now();
+      await this.noop();
+      fast = performance.now() - start < 2 ? fast + 1 : 0;
+      await delay(20);
     }
   }
 

@@ -61,9 +61,11 @@ export async function startOurs(ctx: BenchContext, options: OursOptions = {}): P
  * Opens a two-line workflow and waits for its unknown-secret diagnostic: proof that settings and
  * catalog are in and the validation worker runs, so no timing includes the server's start-up.
  */
-async function untilReady(ctx: BenchContext, session: LspSession): Promise<void> {
+let probes = 0;
+
+export async function untilReady(ctx: BenchContext, session: LspSession): Promise<void> {
   const known = ctx.referencedSecrets()[0];
-  const uri = pathToUri(join(ctx.dir('home'), `ready-${session.pid}.workflow.yaml`));
+  const uri = pathToUri(join(ctx.dir('home'), `ready-${session.pid}-${probes++}.workflow.yaml`));
   const text = `name: ready\nnodes:\n  - id: a\n    type: t\n    config:\n      x: "{{secrets.${known?.name}.${Object.keys(known?.data ?? {})[0]}}} {{secrets.not_there.value}}"\n`;
   const ready = session.nextDiagnostics(uri, 60_000, (event) => event.params.diagnostics.some((diagnostic) => diagnostic.code === 'unknown-secret'));
   session.open(uri, 'yaml', text);

@@ -73,8 +73,17 @@ export class VaultSession implements vscode.Disposable {
     const settings = this.settings();
     // An environment chosen in settings (Switch Environment) wins over WORKFLOW_SECRETS_ENV, as --env does on the command line.
     const explicitEnvironment = vscode.workspace.getConfiguration('workflowSecrets').inspect<string>('environment')?.globalValue;
-    this.location = resolveVaultLocation({ vaultPath: settings.vaultPath || undefined, environment: explicitEnvironment, env: this.env });
     this.vault = undefined;
+    try {
+      this.location = resolveVaultLocation({ vaultPath: settings.vaultPath || undefined, environment: explicitEnvironment, env: this.env });
+    } catch (error) {
+      // A bad environment name: nothing can be opened until the setting or variable is fixed.
+      this.keyState = { kind: 'vaultError', code: error instanceof WorkflowSecretsError ? error.code : 'unknown', reason: describeError(error) };
+      this.secrets = [];
+      this.log.error(describeError(error));
+      this.changed.fire();
+      return;
+    }
     this.keyState = await resolveKeyState(this.keys.deps(this.location.environment, this.location.path), { createIfMissing });
     if (this.keyState.kind === 'ready') {
       try {

@@ -32,7 +32,7 @@ export interface Catalog {
 
 export const EMPTY_CATALOG: Catalog = { state: 'noVault', stateReason: 'no vault has been created yet', environment: 'default', secrets: [] };
 
-/** Case-insensitive lookup matches the vault's uniqueness rule; the exact spelling is still reported. */
+/** Exact-spelling lookup: references are case-sensitive (names are unique ignoring case, so a case slip gets the right spelling as a suggestion). */
 export function findCatalogSecret(catalog: Catalog, name: string): CatalogSecret | undefined {
   return catalog.secrets.find((secret) => secret.name === name);
 }

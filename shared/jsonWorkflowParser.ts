@@ -154,6 +154,8 @@ function syntaxProblem(text: string, error: number, offset: number, length: numb
     }
   }
   const message = ERROR_MESSAGES[error] ?? 'Invalid JSON';
-  return { code: 'syntax', message: `${message}.`, range: { start: offset, end: offset + Math.max(length, offset < text.length ? 1 : 0) } };
+  // jsonc-parser can report a token running past the end (an unterminated comment): clamp it.
+  const start = Math.min(offset, text.length);
+  return { code: 'syntax', message: `${message}.`, range: { start, end: Math.min(text.length, start + Math.max(length, 1)) } };
 }
 

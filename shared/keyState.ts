@@ -192,7 +192,7 @@ export async function acceptEnteredKey(deps: KeyStateDeps, text: string): Promis
  * dropped after failure or cancellation.
  */
 export async function rotateWithStoredKey(
-  deps: Pick<KeyStateDeps, 'stored' | 'generateKey' | 'formatKey'>,
+  deps: Pick<KeyStateDeps, 'stored' | 'generateKey' | 'formatKey' | 'checkKey'>,
   rotate: (newKey: MasterKey) => Promise<void>,
 ): Promise<MasterKey> {
   const newKey = deps.generateKey();
@@ -202,8 +202,12 @@ export async function rotateWithStoredKey(
   try {
     await rotate(newKey);
   } catch (error) {
-    await deps.stored.deletePendingKey();
-    throw error;
+    // A failure after the file was replaced still leaves a vault under the new key: keep that key.
+    const replaced = await deps.checkKey(newKey).catch(() => 'unknown');
+    if (replaced !== 'ok') {
+      await deps.stored.deletePendingKey();
+      throw error;
+    }
   }
   await deps.stored.storeKey(text);
   await deps.stored.deletePendingKey();

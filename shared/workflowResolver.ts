@@ -5,7 +5,7 @@ import { ResolutionCache } from './resolutionCache';
 import type { MalformedInNode, NodeResolution, ReferenceResolution, ResolutionReport, ResolutionTotals } from './resolutionReport';
 import type { SecretLookup, SecretLookupResult } from './secretLookup';
 import { fieldAsString, presentFieldNames } from './secretTypes';
-import type { LocatedMalformed, LocatedReference, ParsedWorkflow, WorkflowNodeInfo } from './workflowTypes';
+import type { JsonPath, LocatedMalformed, LocatedReference, ParsedWorkflow, WorkflowNodeInfo } from './workflowTypes';
 
 /** A node as its executor sees it: every reference in `config` replaced by the field's value. */
 export interface ExecutableNode {
@@ -131,13 +131,16 @@ async function resolveNode(
   cache: ResolutionCache,
   options: ResolveOptions,
 ): Promise<NodeResolution> {
+  const config = isRecord(nodeValue) ? nodeValue.config : undefined;
   const values = new Map<string, string>();
-  const references = [];
-  for (const ref of base.references) {
-    const result = await cache.get(ref.name, options.signal);
-    const outcome = classify(ref, result);
-    if (outcome.value !== undefined) values.set(referenceKey(ref.name, ref.field), outcome.value);
-    references.push(outcome.resolution);
+  const references = await resolveAll(base.references, values, cache, options.signal);
+  let missing: string[] = [];
+  let resolvedConfig = base.malformed.length === 0 ? substitute(config, values, missing) : undefined;
+  if (missing.length > 0) {
+    // Only YAML aliases get here: resolve what they repeat, then substitute again.
+    references.push(...(await resolveAll(unlocatedReferences(config, base, info.index), values, cache, options.signal)));
+    missing = [];
+    resolvedConfig = substitute(config, values, missing);
   }
   const failed = references.filter((ref) => ref.status !== 'ok').length;
   if (base.malformed.length > 0 || failed > 0) {
@@ -146,10 +149,6 @@ async function resolveNode(
     if (failed > 0) reasons.push(`${failed} of ${references.length} reference${references.length === 1 ? '' : 's'} could not be resolved`);
     return { ...base, references, status: 'blocked', message: `Blocked: ${reasons.join(' and ')}; the node was not executed.` };
   }
-
-  const config = isRecord(nodeValue) ? nodeValue.config : undefined;
-  const missing: string[] = [];
-  const resolvedConfig = substitute(config, values, missing);
   if (missing.length > 0) {
     // The parser and the scanner disagree about a string: refuse rather than run half-resolved.
     return { ...base, references, status: 'blocked', message: `Blocked: the reference(s) ${missing.join(', ')} in the configuration were not located in the file; the node was not executed.` };
@@ -163,6 +162,45 @@ async function resolveNode(
     }
   }
   return { ...base, references, status: 'executed' };
+}
+
+/**
+ * References the data holds but the source does not place in this node: YAML aliases (`*auth`)
+ * repeat an anchor's string, which the parser reports once, at the anchor. They still resolve;
+ * the report places them at the node.
+ */
+function unlocatedReferences(config: unknown, base: BaseResolution, nodeIndex: number): ReferenceResolution[] {
+  const located = new Set(base.references.map((ref) => `${ref.path.join('\u0000')}\u0001${referenceKey(ref.name, ref.field)}`));
+  const found: ReferenceResolution[] = [];
+  const visit = (value: unknown, path: JsonPath): void => {
+    if (typeof value === 'string') {
+      for (const ref of scanReferences(value).references) {
+        if (located.has(`${path.join('\u0000')}\u0001${referenceKey(ref.name, ref.field)}`)) continue;
+        found.push({ reference: value.slice(ref.start, ref.end), name: ref.name, field: ref.field, status: 'skipped', line: base.line, column: 1, path });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, [...path, index]));
+    } else if (isRecord(value)) {
+      for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+    }
+  };
+  visit(config, ['nodes', nodeIndex, 'config']);
+  return found;
+}
+
+async function resolveAll(
+  refs: ReferenceResolution[],
+  values: Map<string, string>,
+  cache: ResolutionCache,
+  signal: AbortSignal | undefined,
+): Promise<ReferenceResolution[]> {
+  const resolutions: ReferenceResolution[] = [];
+  for (const ref of refs) {
+    const outcome = classify(ref, await cache.get(ref.name, signal));
+    if (outcome.value !== undefined) values.set(referenceKey(ref.name, ref.field), outcome.value);
+    resolutions.push(outcome.resolution);
+  }
+  return resolutions;
 }
 
 function classify(ref: ReferenceResolution, result: SecretLookupResult): { resolution: ReferenceResolution; value?: string } {

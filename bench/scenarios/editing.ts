@@ -42,18 +42,6 @@ function probesOf(text: string): Probe[] {
 
 type Kind = 'completion' | 'hover' | 'noop';
 
-/** "Idle" means idle: after the diagnostics, wait until a few no-op round trips in a row are fast (the server may still index). */
-async function untilQuiet(session: LspSession, limitMs = 15_000): Promise<void> {
-  const until = performance.now() + limitMs;
-  let fast = 0;
-  while (fast < 5 && performance.now() < until) {
-    const start = performance.now();
-    await session.noop();
-    fast = performance.now() - start < 2 ? fast + 1 : 0;
-    await delay(20);
-  }
-}
-
 async function timed(session: LspSession, uri: string, kind: Kind, probe: Probe, index: number): Promise<{ kind: Kind; ms: number; empty: boolean }> {
   const start = performance.now();
   let empty = false;
@@ -87,7 +75,7 @@ export async function runEditing(ctx: BenchContext, serverReady: string | undefi
     const opened = session.nextDiagnostics(uri, 300_000);
     session.open(uri, 'yaml', workflow.text);
     await opened;
-    await untilQuiet(session);
+    await session.quiet();
 
     const idle: { kind: Kind; ms: number; empty: boolean }[] = [];
     for (let i = 0; i < ctx.sizes.editRequests; i++) {

@@ -97,19 +97,26 @@ export async function rotateMasterKey(context: CommandContext): Promise<void> {
     'Rotate',
   );
   if (confirm !== 'Rotate') return;
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Rotating the master key', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      let last = 0;
-      await context.session.rotateKey((done, total) => {
-        const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-        progress.report({ increment: percent - last, message: `${done} of ${total} secrets re-encrypted` });
-        last = percent;
-      }, controller.signal);
-    },
-  );
+  const controller = new AbortController();
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Rotating the master key', cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        let last = 0;
+        await context.session.rotateKey((done, total) => {
+          const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+          progress.report({ increment: percent - last, message: `${done} of ${total} secrets re-encrypted` });
+          last = percent;
+        }, controller.signal);
+      },
+    );
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    context.log.info('Master key rotation cancelled; the vault still uses the old key.');
+    void vscode.window.showInformationMessage('Rotation cancelled: the vault and its stored key are unchanged.');
+    return;
+  }
   context.log.info(`Master key of environment "${context.session.environment}" rotated.`);
   const choice = await vscode.window.showInformationMessage('Master key rotated. Back up the new key now: the old one no longer opens the vault.', 'Back Up Master Key');
   if (choice) await backUpMasterKey(context);

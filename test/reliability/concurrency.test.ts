@@ -51,7 +51,9 @@ async function startRun(t: Parameters<typeof tempDir>[0], writer: string, modes:
       ...extraEnv,
     }),
   );
-  t.after(() => workers.forEach((worker) => worker.child.kill('SIGKILL')));
+  t.after(async () => {
+    for (const worker of workers) worker.child.kill('SIGKILL');
+  });
   await Promise.all(workers.map((worker) => worker.waitForLine((line) => line === 'ready')));
   return { vaultPath, key, canary, baseGeneration: vault.generation, workers };
 }

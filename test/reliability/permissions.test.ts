@@ -152,10 +152,9 @@ test('a symlinked vault is refused by every command and nothing is written; link
 
 test('opening through the library under umask 000 in a fresh folder gives 0600 and 0700', async (t) => {
   const dir = await tempDir(t, 'perm-lib');
+  const vaultPath = join(dir, 'x', 'y', 'z.vault.json');
   const previous = process.umask(0);
-  let vaultPath = '';
   try {
-    vaultPath = join(dir, 'x', 'y', 'z.vault.json');
     const vault = await Vault.openOrCreate(vaultPath, generateMasterKey());
     await vault.add({ name: 'a', type: 'apiKey', data: { value: 'v' } });
   } finally {

@@ -215,6 +215,21 @@ describe('master key state', () => {
     assert.equal(reopened.require('stripe').type, 'apiKey');
   });
 
+  it('rotation that fails after the vault was replaced keeps the new key, not the old one', async () => {
+    const oldKey = generateMasterKey();
+    await vaultWithSecret(oldKey);
+    const { map, stored, main, pending } = memoryStore();
+    map.set(main, formatMasterKey(oldKey));
+    const vault = await Vault.open(vaultPath, oldKey);
+    const newKey = await rotateWithStoredKey(depsFor(vaultPath, stored), async (key) => {
+      await vault.rotateKey(key);
+      throw new Error('interrupted after the file was replaced');
+    });
+    assert.equal(map.get(main), formatMasterKey(newKey));
+    assert.equal(map.has(pending), false);
+    assert.equal(await checkVaultKey(vaultPath, parseMasterKey(map.get(main)!)), 'ok');
+  });
+
   it('no key material or value appears in any state message', async () => {
     const key = generateMasterKey();
     await vaultWithSecret(key);

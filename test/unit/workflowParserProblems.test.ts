@@ -36,6 +36,11 @@ describe('syntax errors come back with positions, never thrown', () => {
     assert.equal(parsed.nodes[0]?.id, 'a');
   });
 
+  it('JSON: a comment left open at the end stays inside the text', () => {
+    const text = '{"name": "w", "nodes": []}/*';
+    assert.deepEqual(parseWorkflow(text, 'json').problems, [{ code: 'syntax', message: 'Comments are not allowed in JSON.', range: { start: 26, end: 28 } }]);
+  });
+
   it('JSON: an unterminated string, an empty document, garbage', () => {
     assert.deepEqual(problemsOf('{"name": "w', 'json').map((problem) => problem.message)[0], 'Unterminated string (a string must close on the line where it starts).');
     assert.deepEqual(problemsOf('  ', 'json').map((problem) => problem.message), ['The document is empty: a workflow is an object with "name" and "nodes".']);

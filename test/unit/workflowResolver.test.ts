@@ -248,4 +248,34 @@ describe('resolveWorkflow', () => {
     const { executed } = await run(parsed);
     assert.deepEqual(executed[0]?.config, { key: STRIPE_CANARY, block: 'user mailer\n' });
   });
+
+  it('resolves references that YAML aliases repeat in other nodes', async () => {
+    const text = [
+      'name: aliases',
+      'nodes:',
+      '  - id: first',
+      '    type: http',
+      '    config:',
+      '      auth: &stripeAuth "Bearer {{secrets.stripe.value}}"',
+      '  - id: second',
+      '    type: http',
+      '    config:',
+      '      auth: *stripeAuth',
+      '      user: "{{secrets.smtp.username}}"',
+      '',
+    ].join('\n');
+    const parsed = parseWorkflow(text, 'yaml');
+    assert.deepEqual(parsed.problems, []);
+    const lookup = countLookups(tableLookup(vault));
+    const { report, executed } = await run(parsed, lookup);
+    assert.deepEqual(
+      report.nodes.map((node) => node.status),
+      ['executed', 'executed'],
+    );
+    assert.deepEqual(executed[1]?.config, { auth: `Bearer ${STRIPE_CANARY}`, user: 'mailer' });
+    const second = report.nodes[1];
+    assert.deepEqual(second?.references.map((ref) => `${ref.name}.${ref.field}:${ref.status}`).sort(), ['smtp.username:ok', 'stripe.value:ok']);
+    assert.equal(lookup.countFor('stripe'), 1);
+    assert.ok(!JSON.stringify(report).includes(STRIPE_CANARY));
+  });
 });
