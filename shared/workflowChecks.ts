@@ -138,9 +138,9 @@ function checkField(reference: LocatedReference, secret: CatalogSecret, add: Add
   if (secret.fields.includes(reference.field) || (secret.source.kind === 'provider' && secret.fields.length === 0)) return true;
   const name = printable(reference.name);
   const field = printable(reference.field);
-  const has = secret.fields.length > 0 ? `its fields: ${secret.fields.join(', ')}` : 'it has no fields';
+  const has = secret.fields.length > 0 ? `Its fields: ${secret.fields.join(', ')}` : 'It has no fields';
   const optionalUnset = SECRET_TYPE_SPECS[secret.type].fields.some((spec) => spec.name === reference.field && !spec.required);
-  const why = optionalUnset ? ` "${field}" is an optional ${secret.type} field that this secret does not set;` : '';
+  const why = optionalUnset ? ` "${field}" is an optional ${secret.type} field that this secret does not set.` : '';
   add('unknown-field', `Secret "${name}" (${secret.type}) has no field "${field}".${why} ${has}.`, reference.fieldRange, {
     name: reference.name,
     field: reference.field,

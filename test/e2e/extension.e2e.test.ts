@@ -155,8 +155,11 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
       await bench.openFile('e2e.workflow.json');
       await bench.page.keyboard.press('Control+Shift+M');
       // The examples bring their own (deliberate) mistakes: filter the panel to the typo.
-      const filter = bench.page.locator('.markers-panel-container input[placeholder^="Filter"], .panel input[placeholder^="Filter"]').first();
+      await bench.page.locator('.markers-panel .monaco-list-row').first().waitFor();
+      const filter = bench.page.locator('.panel input[placeholder^="Filter"]').first();
+      await filter.click();
       await filter.fill('e2e_apii');
+      await bench.page.locator('.panel', { hasText: /Showing 1 of \d+/ }).waitFor();
       const problem = bench.page.locator('.markers-panel .monaco-list-row', { hasText: 'e2e_apii' }).first();
       await problem.waitFor();
       await problem.click();
@@ -184,6 +187,7 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
     step('completion', async () => {
       await bench.openFile('scratch.workflow.json');
       await bench.goTo(ws.completionAt.line, ws.completionAt.column);
+      await bench.page.mouse.move(1100, 420); // away from the breadcrumbs, whose tooltip would cover the picture
       await bench.page.keyboard.type('{{secrets.');
       const suggestion = bench.page.locator('.suggest-widget.visible .monaco-list-row', { hasText: 'e2e_api' }).first();
       await suggestion.waitFor();

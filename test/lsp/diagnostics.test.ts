@@ -39,7 +39,7 @@ describe('diagnostics over stdio', () => {
       'malformed-reference': DiagnosticSeverity.Error,
     });
     assert.match(messageOf(diagnostics[1]!), /"strpe".*Did you mean "stripe"/);
-    assert.match(messageOf(diagnostics[2]!), /its fields: token, expiresAt/);
+    assert.match(messageOf(diagnostics[2]!), /Its fields: token, expiresAt/);
     assert.match(messageOf(diagnostics[3]!), /expired on 2020-01-01T00:00:00Z/);
     assert.match(messageOf(diagnostics[5]!), /\{\{secrets\.NAME\.FIELD\}\}/);
     assert.equal(await client.shutdown(), 0);

@@ -145,7 +145,8 @@ test('the command line, with and without errors, prints a value only for --revea
   items.push({ what: 'resolve with the provider down', text: `${down.stdout}\n${down.stderr}` });
   for (const name of ['pasted.workflow.json', 'pasted.workflow.yaml']) items.push({ what: `the export ${name}`, text: await readIfThere(join(home, 'out', name)) });
   const written = await readdir(join(home, 'out')).catch(() => [] as string[]);
-  items.push({ what: 'files of the out folder', text: written.includes('inkey.workflow.json') ? 'CNRY refused export was written' : '' });
+  // A refused export writes nothing: its file existing counts as a leak.
+  items.push({ what: 'the refused export inkey.workflow.json', text: written.includes('inkey.workflow.json') ? canaries.prefix : '' });
   judge(t, 'CLI output', items);
 });
 

@@ -14,6 +14,7 @@ import { recordFigure, scaled, seedFor } from './support/figures';
 import { SeededRandom } from './support/random';
 import { tempDir } from './support/tempDirs';
 import { judgeDamage } from './support/tamperOracle';
+import { flipKeyBit, setUnusedBits, swapSealed } from './support/vaultEdits';
 
 /**
  * Every damaged copy of a small vault must fail closed with the typed error the format calls for
@@ -283,30 +284,3 @@ test('a wrong key is told apart from damage', async (t) => {
   recordFigure(t, { label: 'wrong keys', cases: keys.length, failures: failures.length });
   assert.deepEqual(failures, []);
 });
-
-function swapSealed(document: VaultDocument, a: number, b: number): void {
-  const first = document.entries[a]!;
-  const second = document.entries[b]!;
-  for (const member of ['iv', 'tag', 'ciphertext'] as const) [first[member], second[member]] = [second[member], first[member]];
-}
-
-function flipKeyBit(key: MasterKey): MasterKey {
-  if (key.kind !== 'raw') throw new Error('raw key expected');
-  const bytes = Buffer.from(key.bytes);
-  bytes[0] = (bytes[0] as number) ^ 1;
-  return { kind: 'raw', bytes };
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** The same bytes written with the padding bits of the last character set, or undefined when there are none. */
-function setUnusedBits(text: string): string | undefined {
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  if (padding === 0) return undefined;
-  const index = text.length - padding - 1;
-  const value = ALPHABET.indexOf(text[index]!);
-  const unused = padding === 2 ? 0b1111 : 0b11;
-  const loose = `${text.slice(0, index)}${ALPHABET[value | unused]}${text.slice(index + 1)}`;
-  if (!Buffer.from(loose, 'base64').equals(Buffer.from(text, 'base64'))) throw new Error('the edit changed the bytes');
-  return loose;
-}

@@ -77,7 +77,7 @@ describe('checkWorkflow', () => {
     assert.match(unknown.message, /"Stripe".*Did you mean "stripe"/);
     assert.deepEqual(unknown.data, { name: 'Stripe', field: 'value', suggestions: ['stripe'], suggestedType: 'apiKey' });
     const [field, optional] = found.filter((diagnostic) => diagnostic.code === 'unknown-field');
-    assert.match(field!.message, /has no field "key".*its fields: value/);
+    assert.match(field!.message, /has no field "key".*Its fields: value/);
     assert.deepEqual(field!.data?.fields, ['value']);
     assert.match(optional!.message, /optional oauth field that this secret does not set.*clientId, clientSecret/);
     const expired = found.find((diagnostic) => diagnostic.code === 'expired-secret')!;
