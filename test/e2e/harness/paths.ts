@@ -8,8 +8,9 @@ export const NODE24 = path.join(E2E_DIR, 'node24', 'node_modules', 'node', 'node
 export const CODE_SERVER_ENTRY = path.join(E2E_DIR, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const VSIX = path.join(REPO_ROOT, 'workflow-secrets.vsix');
-export const SCREENSHOTS = path.join(REPO_ROOT, 'media', 'screenshots');
 export const RESULTS = path.join(REPO_ROOT, 'test-results');
+/** README pictures are refreshed only on request (E2E_UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
+export const SCREENSHOTS = process.env.E2E_UPDATE_SCREENSHOTS === '1' ? path.join(REPO_ROOT, 'media', 'screenshots') : path.join(RESULTS, 'screenshots');
 
 /** Why the suite cannot run, or undefined when everything is installed. */
 export function missingPrerequisite(): string | undefined {
