@@ -107,7 +107,7 @@ export function replaceValues(text: string, index: ValueIndex, replacements: { n
     // e.g. a value right after a backslash: the reference would read as escaped literal text.
     throw new WorkflowSecretsError(
       'workflow-invalid',
-      `A secret value in the string at ${formatPath(path)} could not be replaced by a working reference (the text around it changes how the reference reads); nothing was written.`,
+      `A secret value in the string at ${formatPath(path, (key) => index.occurringIn(key).length > 0 || index.shortValueEqualTo(key) !== undefined)} could not be replaced by a working reference (the text around it changes how the reference reads); nothing was written.`,
       'Replace the value with its {{secrets.NAME.FIELD}} reference by hand, then export again.',
     );
   }
@@ -134,7 +134,8 @@ function refuseLeaks(text: string, format: ParsedWorkflow['format'], values: Kno
   const lines = new LineIndex(text);
   const describe = (hit: ValueHit) => {
     const path = pathAtOffset(text, format, hit.offset);
-    return `the value of ${formatReference(hit.name, hit.field)} ${ENCODING_TEXT[hit.encoding]} at ${positionText(lines, hit.offset)}${path.length ? ` (${formatPath(path)})` : ''}`;
+    const holdsSecret = (key: string) => findKnownValues(key, values).length > 0 || values.some((value) => key === value.value);
+    return `the value of ${formatReference(hit.name, hit.field)} ${ENCODING_TEXT[hit.encoding]} at ${positionText(lines, hit.offset)}${path.length ? ` (${formatPath(path, holdsSecret)})` : ''}`;
   };
   const listed = hits.slice(0, 3).map(describe).join('; ');
   const more = hits.length > 3 ? `; and ${hits.length - 3} more` : '';
@@ -150,8 +151,17 @@ function positionText(lines: LineIndex, offset: number): string {
   return `line ${line + 1}, column ${character + 1}`;
 }
 
-/** `nodes[1].config.headers.Authorization` */
-export function formatPath(path: JsonPath): string {
+/**
+ * `nodes[1].config.headers.Authorization`. A key that holds a secret value (the very case a leak
+ * error is about) is shown as `<key with a secret value>`, never as itself.
+ */
+export function formatPath(path: JsonPath, holdsSecret: (key: string) => boolean = () => false): string {
   if (path.length === 0) return 'the document root';
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+  return path
+    .map((part, index) => {
+      if (typeof part === 'number') return `[${part}]`;
+      const key = holdsSecret(part) ? '<key with a secret value>' : part;
+      return index === 0 ? key : `.${key}`;
+    })
+    .join('');
 }

@@ -1,5 +1,5 @@
-import { jsonStringSite } from './jsonStringMap';
-import { WorkflowRanges, type RawWorkflow, type StringSite } from './workflowStructure';
+import { JsonStringSite } from './jsonStringMap';
+import { WorkflowRanges, type NodeRanges, type RawWorkflow, type StringSite } from './workflowStructure';
 import type { JsonPath, TextRange } from './workflowTypes';
 
 /**
@@ -23,22 +23,37 @@ export function parseJsonFast(text: string): RawWorkflow | undefined {
   }
 }
 
-interface Frame {
-  start: number;
-  isArray: boolean;
-  /** In an object: the next string is a key. */
-  expectKey: boolean;
-}
-
 const QUOTE = 34;
 const BACKSLASH = 92;
 
+/** Which `nodes[i]` value a depth-3 key names: the ones whose ranges a workflow keeps. */
+const NODE_FIELDS: readonly (keyof NodeRanges | undefined)[] = [undefined, 'id', 'type', 'name', 'config'];
+
+/**
+ * The scan allocates only for what it keeps. The open containers live in parallel arrays indexed by
+ * depth, and an object's current key is kept as its token's offsets: a key is decoded only when a
+ * `{{` string below it needs its path, or when it is one of the few names workflow ranges depend on.
+ */
 class JsonScan {
   private readonly strings: StringSite[] = [];
   private readonly ranges = new WorkflowRanges();
-  private readonly path: JsonPath = [];
-  private readonly frames: Frame[] = [];
   private root: TextRange | undefined;
+  private depth = 0;
+  private readonly isArray: boolean[] = [];
+  private readonly starts: number[] = [];
+  /** Per array: the index of the next item. */
+  private readonly indexes: number[] = [];
+  /** Per object: the current key's token (quotes included), whether it has escapes, and its text once decoded. */
+  private readonly keyStarts: number[] = [];
+  private readonly keyEnds: number[] = [];
+  private readonly keyEscaped: boolean[] = [];
+  private readonly keyTexts: (string | undefined)[] = [];
+  /** The next string token is a key (right after `{` or a comma in an object). */
+  private expectKey = false;
+  /** The root is an object and its current key is `nodes`: values at depth 1 to 3 may be workflow ranges. */
+  private inNodes = false;
+  /** Index into NODE_FIELDS of the current depth-3 key inside `nodes[i]`. */
+  private nodeField = 0;
   // Next backslash and next `{{` at or after the scan position: found once, so the scan stays linear.
   private nextBackslash = -1;
   private nextBraces = -1;
@@ -54,37 +69,38 @@ class JsonScan {
     let index = 0;
     while (index < length) {
       const code = text.charCodeAt(index);
+      // Indentation is most of a pretty-printed file: one tight loop, before any dispatch.
+      if (code === 32 || code === 10 || code === 13 || code === 9) {
+        index++;
+        continue;
+      }
       if (code === QUOTE) {
         index = this.string(index);
         continue;
       }
       switch (code) {
         case 123: // {
-        case 91: // [
-          this.frames.push({ start: index, isArray: code === 91, expectKey: code === 123 });
-          this.path.push(code === 91 ? 0 : '');
+        case 91: {
+          // [
+          const depth = this.depth++;
+          this.isArray[depth] = code === 91;
+          this.starts[depth] = index;
+          this.indexes[depth] = 0;
+          this.expectKey = code === 123;
           index++;
           break;
+        }
         case 125: // }
-        case 93: {
-          // ]
-          const frame = this.frames.pop() as Frame;
-          this.path.pop();
-          this.complete(frame.start, index + 1);
+        case 93: // ]
+          this.depth--;
+          this.expectKey = false;
+          this.complete(this.starts[this.depth] as number, index + 1);
           index++;
           break;
-        }
-        case 44: {
-          // ,
-          const frame = this.frames[this.frames.length - 1] as Frame;
-          if (!frame.isArray) frame.expectKey = true;
+        case 44: // ,
+          if (!this.isArray[this.depth - 1]) this.expectKey = true;
           index++;
           break;
-        }
-        case 32:
-        case 9:
-        case 10:
-        case 13:
         case 58: // :
           index++;
           break;
@@ -115,33 +131,88 @@ class JsonScan {
       this.nextBackslash = indexOrEnd(text, '\\', close);
     }
     const end = close + 1;
-    const frame = this.frames[this.frames.length - 1];
-    const isKey = frame !== undefined && frame.expectKey;
     if (this.nextBraces < start) this.nextBraces = indexOrEnd(text, '{{', start);
-    const hasBraces = this.nextBraces < close;
-    if (isKey || hasBraces || escaped) {
-      const decoded = escaped ? (JSON.parse(text.slice(start, end)) as string) : text.slice(start + 1, close);
-      if (isKey) {
-        (frame as Frame).expectKey = false;
-        this.path[this.path.length - 1] = decoded;
-      }
-      if (decoded.includes('{{')) this.strings.push(jsonStringSite(text, decoded, this.path.slice(), isKey, start, end - start));
+    // Outside strings valid JSON never has `{{`, so a raw `{{` before the close quote is inside.
+    const mayHold = this.nextBraces < close || escaped;
+    if (this.expectKey) {
+      this.expectKey = false;
+      this.key(start, end, escaped);
+      if (mayHold) this.site(this.keyText(this.depth - 1), start, end, true);
+      return end;
     }
-    if (!isKey) this.complete(start, end);
+    if (mayHold) this.site(escaped ? decode(text, start, end) : text.slice(start + 1, close), start, end, false);
+    this.complete(start, end);
     return end;
   }
 
+  /** A new key at the current depth: remembered by offsets; decoded at once only where ranges depend on it. */
+  private key(start: number, end: number, escaped: boolean): void {
+    const slot = this.depth - 1;
+    this.keyStarts[slot] = start;
+    this.keyEnds[slot] = end;
+    this.keyEscaped[slot] = escaped;
+    this.keyTexts[slot] = undefined;
+    if (slot === 0) this.inNodes = this.keyIs(slot, 'nodes');
+    else if (slot === 2 && this.inNodes && this.isArray[1]) this.nodeField = this.nodeFieldOf(slot);
+  }
+
+  private nodeFieldOf(slot: number): number {
+    for (let field = 1; field < NODE_FIELDS.length; field++) if (this.keyIs(slot, NODE_FIELDS[field] as string)) return field;
+    return 0;
+  }
+
+  private keyIs(slot: number, name: string): boolean {
+    if (this.keyEscaped[slot]) return this.keyText(slot) === name;
+    const start = this.keyStarts[slot] as number;
+    return (this.keyEnds[slot] as number) - start - 2 === name.length && this.text.startsWith(name, start + 1);
+  }
+
+  private keyText(slot: number): string {
+    let key = this.keyTexts[slot];
+    if (key === undefined) {
+      const start = this.keyStarts[slot] as number;
+      const end = this.keyEnds[slot] as number;
+      key = this.keyEscaped[slot] ? decode(this.text, start, end) : this.text.slice(start + 1, end - 1);
+      this.keyTexts[slot] = key;
+    }
+    return key;
+  }
+
+  /** A string that may hold references; its path is built only now, from the open containers. */
+  private site(value: string, start: number, end: number, isKey: boolean): void {
+    if (!value.includes('{{')) return;
+    const depth = this.depth;
+    const path: JsonPath = new Array<string | number>(depth);
+    for (let slot = 0; slot < depth; slot++) path[slot] = this.isArray[slot] ? (this.indexes[slot] as number) : this.keyText(slot);
+    this.strings.push(new JsonStringSite(this.text, value, path, isKey, start, end - start));
+  }
+
   private complete(start: number, end: number): void {
-    const path = this.path;
-    const depth = path.length;
+    const depth = this.depth;
     if (depth === 0) {
       this.root ??= { start, end };
       return;
     }
-    if (depth <= 3 && path[0] === 'nodes') this.ranges.record(path, { start, end });
-    const last = path[depth - 1];
-    if (typeof last === 'number') path[depth - 1] = last + 1;
+    if (this.inNodes && depth <= 3) this.record(depth, start, end);
+    if (this.isArray[depth - 1]) this.indexes[depth - 1]++;
   }
+
+  /** The ranges WorkflowRanges keeps: `nodes`, `nodes[i]` and `nodes[i].id/type/name/config`. */
+  private record(depth: number, start: number, end: number): void {
+    if (depth === 1) {
+      this.ranges.nodes = { start, end };
+      return;
+    }
+    if (!this.isArray[1]) return;
+    const items = this.ranges.items;
+    const item = (items[this.indexes[1] as number] ??= {});
+    if (depth === 2) item.range = { start, end };
+    else if (!this.isArray[2] && this.nodeField !== 0) item[NODE_FIELDS[this.nodeField] as keyof NodeRanges] = { start, end };
+  }
+}
+
+function decode(text: string, start: number, end: number): string {
+  return JSON.parse(text.slice(start, end)) as string;
 }
 
 function indexOrEnd(text: string, search: string, from: number): number {

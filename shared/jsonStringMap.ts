@@ -1,18 +1,36 @@
 import type { StringSite } from './workflowStructure';
 import type { JsonPath, TextRange } from './workflowTypes';
 
-/** A JSON string that may hold references, with a lazily built map back to its source. */
+/**
+ * A JSON string that may hold references, with a lazily built map back to its source. A class, not
+ * an object literal with a closure: a big workflow has one per reference.
+ */
+export class JsonStringSite implements StringSite {
+  private map: StringMap | undefined;
+
+  constructor(
+    private readonly text: string,
+    readonly value: string,
+    readonly path: JsonPath,
+    readonly isKey: boolean,
+    /** The raw token, quotes included. */
+    private readonly offset: number,
+    private readonly length: number,
+  ) {}
+
+  locate(start: number, end: number): TextRange {
+    // The common case, without building a map (as mapJsonString decides it).
+    if (this.length - 2 === this.value.length && this.text.charCodeAt(this.offset) === 34) {
+      const base = this.offset + 1;
+      return { start: base + start, end: base + Math.max(start, end) };
+    }
+    this.map ??= mapJsonString(this.text, this.offset, this.length, this.value);
+    return this.map.locate(start, end);
+  }
+}
+
 export function jsonStringSite(text: string, value: string, path: JsonPath, isKey: boolean, offset: number, length: number): StringSite {
-  let map: StringMap | undefined;
-  return {
-    value,
-    path,
-    isKey,
-    locate(start, end) {
-      map ??= mapJsonString(text, offset, length, value);
-      return map.locate(start, end);
-    },
-  };
+  return new JsonStringSite(text, value, path, isKey, offset, length);
 }
 
 interface StringMap {

@@ -1,10 +1,12 @@
 import { describeError, WorkflowSecretsError } from './errors';
 import { LineIndex } from './lineIndex';
-import { scanReferences, unescapeLiteral } from './referenceGrammar';
+import { scanReferences } from './referenceGrammar';
 import { ResolutionCache } from './resolutionCache';
+import { ReferenceOutcomes } from './resolutionOutcomes';
+import { PositionCursor } from './resolutionPositions';
 import type { MalformedInNode, NodeResolution, ReferenceResolution, ResolutionReport, ResolutionTotals } from './resolutionReport';
-import type { SecretLookup, SecretLookupResult } from './secretLookup';
-import { fieldAsString, presentFieldNames } from './secretTypes';
+import { substituteConfig, type ValueOf } from './resolutionSubstitution';
+import type { SecretLookup } from './secretLookup';
 import type { JsonPath, LocatedMalformed, LocatedReference, ParsedWorkflow, WorkflowNodeInfo } from './workflowTypes';
 
 /** A node as its executor sees it: every reference in `config` replaced by the field's value. */
@@ -37,12 +39,9 @@ const MIN_MASKED_LENGTH = 4;
  */
 export async function resolveWorkflow(parsed: ParsedWorkflow, options: ResolveOptions): Promise<ResolutionReport> {
   refuseInvalid(parsed);
-  const lines = new LineIndex(parsed.text);
-  const position = (offset: number) => {
-    const { line, character } = lines.positionAt(offset);
-    return { line: line + 1, column: character + 1 };
-  };
+  const cursor = new PositionCursor(parsed.text);
   const cache = new ResolutionCache(options.lookup);
+  const outcomes = new ReferenceOutcomes(cache);
   const nodeValues = nodesOf(parsed.value);
   const infos = [...parsed.nodes].sort((a, b) => a.index - b.index);
   const byNode = groupByNode(parsed);
@@ -50,18 +49,19 @@ export async function resolveWorkflow(parsed: ParsedWorkflow, options: ResolveOp
   let cancelled = false;
 
   for (const info of infos) {
-    const base = baseResolution(parsed, info, byNode.get(info.index), position);
+    const base = baseResolution(parsed.text, info, byNode.get(info.index), cursor);
     if (cancelled || options.signal?.aborted) {
       cancelled = true;
       results.push({ ...base, status: 'skipped', message: 'Skipped: the run was cancelled before this node.' });
       continue;
     }
     try {
-      results.push(await resolveNode(parsed, info, nodeValues[info.index], base, cache, options));
+      results.push(await resolveNode(info, nodeValues[info.index], base, outcomes, options));
     } catch (error) {
       if (!options.signal?.aborted) throw error;
       cancelled = true;
-      results.push({ ...base, status: 'skipped', message: 'Skipped: the run was cancelled while resolving this node.' });
+      // resolveNode fills the references in place: report them as not looked up, as before it began.
+      results.push({ ...base, references: base.references.map(notLookedUp), status: 'skipped', message: 'Skipped: the run was cancelled while resolving this node.' });
     }
     options.onProgress?.(results.length, infos.length);
   }
@@ -77,7 +77,6 @@ export async function resolveWorkflow(parsed: ParsedWorkflow, options: ResolveOp
   };
 }
 
-type Positioner = (offset: number) => { line: number; column: number };
 type BaseResolution = Omit<NodeResolution, 'status'>;
 
 interface NodeItems {
@@ -98,51 +97,38 @@ function groupByNode(parsed: ParsedWorkflow): Map<number, NodeItems> {
   return groups;
 }
 
-function baseResolution(parsed: ParsedWorkflow, info: WorkflowNodeInfo, items: NodeItems | undefined, position: Positioner): BaseResolution {
-  const references = (items?.references ?? []).map(
-    (ref): ReferenceResolution => ({
-      reference: parsed.text.slice(ref.range.start, ref.range.end),
-      name: ref.name,
-      field: ref.field,
-      status: 'skipped',
-      ...position(ref.range.start),
-      path: ref.path,
-    }),
-  );
-  const malformed = (items?.malformed ?? []).map(
-    (bad): MalformedInNode => ({ code: bad.code, message: bad.message, text: parsed.text.slice(bad.range.start, bad.range.end), ...position(bad.range.start), path: bad.path }),
-  );
-  return {
-    index: info.index,
-    id: info.id ?? String(info.index),
-    name: info.name,
-    type: info.type,
-    line: position(info.range.start).line,
-    references,
-    malformed,
-  };
+/** The node with its references not looked up yet. Positions in document order keep the cursor moving forward. */
+function baseResolution(text: string, info: WorkflowNodeInfo, items: NodeItems | undefined, cursor: PositionCursor): BaseResolution {
+  cursor.moveTo(info.range.start);
+  const line = cursor.line;
+  const references = (items?.references ?? []).map((ref): ReferenceResolution => {
+    cursor.moveTo(ref.range.start);
+    return { reference: text.slice(ref.range.start, ref.range.end), name: ref.name, field: ref.field, status: 'skipped', line: cursor.line, column: cursor.column, path: ref.path };
+  });
+  const malformed = (items?.malformed ?? []).map((bad): MalformedInNode => {
+    cursor.moveTo(bad.range.start);
+    return { code: bad.code, message: bad.message, text: text.slice(bad.range.start, bad.range.end), line: cursor.line, column: cursor.column, path: bad.path };
+  });
+  return { index: info.index, id: info.id ?? String(info.index), name: info.name, type: info.type, line, references, malformed };
 }
 
-async function resolveNode(
-  parsed: ParsedWorkflow,
-  info: WorkflowNodeInfo,
-  nodeValue: unknown,
-  base: BaseResolution,
-  cache: ResolutionCache,
-  options: ResolveOptions,
-): Promise<NodeResolution> {
+async function resolveNode(info: WorkflowNodeInfo, nodeValue: unknown, base: BaseResolution, outcomes: ReferenceOutcomes, options: ResolveOptions): Promise<NodeResolution> {
   const config = isRecord(nodeValue) ? nodeValue.config : undefined;
-  const values = new Map<string, string>();
-  const references = await resolveAll(base.references, values, cache, options.signal);
-  let missing: string[] = [];
-  let resolvedConfig = base.malformed.length === 0 ? substitute(config, values, missing) : undefined;
-  if (missing.length > 0) {
+  const references = base.references;
+  await resolveInPlace(references, outcomes, options.signal);
+  const valueOf = nodeValueOf(references, outcomes);
+  const build = options.executeNode !== undefined;
+  let substitution = base.malformed.length === 0 ? substituteConfig(config, valueOf, build) : undefined;
+  if (substitution && substitution.missing.length > 0) {
     // Only YAML aliases get here: resolve what they repeat, then substitute again.
-    references.push(...(await resolveAll(unlocatedReferences(config, base, info.index), values, cache, options.signal)));
-    missing = [];
-    resolvedConfig = substitute(config, values, missing);
+    const unlocated = unlocatedReferences(config, base, info.index);
+    await resolveInPlace(unlocated, outcomes, options.signal);
+    references.push(...unlocated);
+    substitution = substituteConfig(config, nodeValueOf(references, outcomes), build);
   }
-  const failed = references.filter((ref) => ref.status !== 'ok').length;
+  const missing = substitution?.missing ?? [];
+  let failed = 0;
+  for (const ref of references) if (ref.status !== 'ok') failed++;
   if (base.malformed.length > 0 || failed > 0) {
     const reasons = [];
     if (base.malformed.length > 0) reasons.push(`the configuration has ${base.malformed.length} malformed reference${base.malformed.length === 1 ? '' : 's'} (expected {{secrets.NAME.FIELD}})`);
@@ -155,13 +141,49 @@ async function resolveNode(
   }
   if (options.executeNode) {
     try {
-      await options.executeNode({ index: info.index, id: base.id, name: info.name, type: info.type, config: resolvedConfig });
+      await options.executeNode({ index: info.index, id: base.id, name: info.name, type: info.type, config: substitution?.config });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      return { ...base, references, status: 'failed', message: `Failed: the node's execution threw: ${maskValues(describeError(error), values)}` };
+      return { ...base, references, status: 'failed', message: `Failed: the node's execution threw: ${maskValues(describeError(error), valuesOf(references, outcomes))}` };
     }
   }
   return { ...base, references, status: 'executed' };
+}
+
+/** Sets each reference's status, source and message. Awaits only references not resolved before in the run. */
+async function resolveInPlace(references: ReferenceResolution[], outcomes: ReferenceOutcomes, signal: AbortSignal | undefined): Promise<void> {
+  for (const ref of references) {
+    const outcome = outcomes.peek(ref.name, ref.field) ?? (await outcomes.resolve(ref.name, ref.field, signal));
+    ref.status = outcome.status;
+    // The same keys, in the same order, as the report always had: from, then message.
+    if (outcome.status === 'ok' || outcome.status === 'field-not-found') ref.from = outcome.from;
+    if (outcome.message !== undefined) ref.message = outcome.message;
+  }
+}
+
+/** A node may use the values of its own resolved references only (not those of earlier nodes). */
+function nodeValueOf(references: ReferenceResolution[], outcomes: ReferenceOutcomes): ValueOf {
+  if (references.length > 8) {
+    const own = new Set(references.filter((ref) => ref.status === 'ok').map((ref) => referenceKey(ref.name, ref.field)));
+    return (name, field) => (own.has(referenceKey(name, field)) ? outcomes.peek(name, field)?.value : undefined);
+  }
+  return (name, field) => {
+    for (const ref of references) if (ref.status === 'ok' && ref.name === name && ref.field === field) return outcomes.peek(name, field)?.value;
+    return undefined;
+  };
+}
+
+function valuesOf(references: ReferenceResolution[], outcomes: ReferenceOutcomes): string[] {
+  const values: string[] = [];
+  for (const ref of references) {
+    const value = ref.status === 'ok' ? outcomes.peek(ref.name, ref.field)?.value : undefined;
+    if (value !== undefined) values.push(value);
+  }
+  return values;
+}
+
+function notLookedUp(ref: ReferenceResolution): ReferenceResolution {
+  return { reference: ref.reference, name: ref.name, field: ref.field, status: 'skipped', line: ref.line, column: ref.column, path: ref.path };
 }
 
 /**
@@ -188,81 +210,10 @@ function unlocatedReferences(config: unknown, base: BaseResolution, nodeIndex: n
   return found;
 }
 
-async function resolveAll(
-  refs: ReferenceResolution[],
-  values: Map<string, string>,
-  cache: ResolutionCache,
-  signal: AbortSignal | undefined,
-): Promise<ReferenceResolution[]> {
-  const resolutions: ReferenceResolution[] = [];
-  for (const ref of refs) {
-    const outcome = classify(ref, await cache.get(ref.name, signal));
-    if (outcome.value !== undefined) values.set(referenceKey(ref.name, ref.field), outcome.value);
-    resolutions.push(outcome.resolution);
-  }
-  return resolutions;
-}
-
-function classify(ref: ReferenceResolution, result: SecretLookupResult): { resolution: ReferenceResolution; value?: string } {
-  switch (result.status) {
-    case 'found': {
-      const value = fieldAsString(result.data, ref.field);
-      if (value === undefined) {
-        const fields = presentFieldNames(result.data);
-        return {
-          resolution: {
-            ...ref,
-            status: 'field-not-found',
-            from: result.from,
-            message: `Secret "${ref.name}" (${result.type}) has no field "${ref.field}"; its fields are: ${fields.join(', ') || 'none'}.`,
-          },
-        };
-      }
-      return { resolution: { ...ref, status: 'ok', from: result.from }, value };
-    }
-    case 'notFound':
-      return { resolution: { ...ref, status: 'secret-not-found', message: `Secret "${ref.name}" was not found; looked in: ${result.searched.join(', ') || 'no configured store'}.` } };
-    case 'unavailable':
-      return {
-        resolution: {
-          ...ref,
-          status: 'provider-unavailable',
-          message: `Provider "${result.provider}" is unavailable (${result.reason}) and the local vault has no copy of "${ref.name}".`,
-        },
-      };
-    case 'error':
-      return { resolution: { ...ref, status: 'error', message: `Looking up secret "${ref.name}" failed: ${result.message}` } };
-  }
-}
-
-/** A copy of `value` with each reference in its strings replaced and literal escapes undone. */
-function substitute(value: unknown, values: Map<string, string>, missing: string[]): unknown {
-  if (typeof value === 'string') return substituteString(value, values, missing);
-  if (Array.isArray(value)) return value.map((item) => substitute(item, values, missing));
-  if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, values, missing)]));
-  }
-  return value;
-}
-
-function substituteString(text: string, values: Map<string, string>, missing: string[]): string {
-  const { references } = scanReferences(text);
-  if (references.length === 0) return unescapeLiteral(text);
-  let result = '';
-  let last = 0;
-  for (const ref of [...references].sort((a, b) => a.start - b.start)) {
-    const value = values.get(referenceKey(ref.name, ref.field));
-    if (value === undefined) missing.push(`{{secrets.${ref.name}.${ref.field}}}`);
-    result += unescapeLiteral(text.slice(last, ref.start)) + (value ?? '');
-    last = ref.end;
-  }
-  return result + unescapeLiteral(text.slice(last));
-}
-
 /** Masks resolved values out of an executor's message: executors may echo their input. */
-function maskValues(message: string, values: Map<string, string>): string {
+function maskValues(message: string, values: string[]): string {
   let masked = message;
-  const sorted = [...new Set(values.values())].sort((a, b) => b.length - a.length);
+  const sorted = [...new Set(values)].sort((a, b) => b.length - a.length);
   for (const value of sorted) {
     if (value.length >= MIN_MASKED_LENGTH || masked === value) masked = masked.split(value).join('********');
   }
@@ -284,21 +235,23 @@ function refuseInvalid(parsed: ParsedWorkflow): void {
   );
 }
 
+/** One pass over nodes and references: a 10k-node report has some 20k references. */
 function totalsOf(nodes: NodeResolution[]): ResolutionTotals {
-  const refs = nodes.flatMap((node) => node.references);
-  const count = (status: NodeResolution['status']) => nodes.filter((node) => node.status === status).length;
-  return {
-    nodes: nodes.length,
-    executed: count('executed'),
-    blocked: count('blocked'),
-    failed: count('failed'),
-    skipped: count('skipped'),
-    references: refs.length,
-    resolved: refs.filter((ref) => ref.status === 'ok').length,
-    unresolved: refs.filter((ref) => ref.status !== 'ok' && ref.status !== 'skipped').length,
-    malformed: nodes.reduce((sum, node) => sum + node.malformed.length, 0),
-    fallbacks: refs.filter((ref) => ref.status === 'ok' && ref.from?.kind === 'local' && ref.from.fallbackFrom !== undefined).length,
-  };
+  const totals: ResolutionTotals = { nodes: nodes.length, executed: 0, blocked: 0, failed: 0, skipped: 0, references: 0, resolved: 0, unresolved: 0, malformed: 0, fallbacks: 0 };
+  for (const node of nodes) {
+    totals[node.status] += 1;
+    totals.references += node.references.length;
+    totals.malformed += node.malformed.length;
+    for (const ref of node.references) {
+      if (ref.status === 'ok') {
+        totals.resolved += 1;
+        if (ref.from?.kind === 'local' && ref.from.fallbackFrom !== undefined) totals.fallbacks += 1;
+      } else if (ref.status !== 'skipped') {
+        totals.unresolved += 1;
+      }
+    }
+  }
+  return totals;
 }
 
 function nodesOf(value: unknown): unknown[] {

@@ -157,7 +157,8 @@ function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return checkedPrimitive(value);
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortedCopy(item)));
   const keys = Object.keys(value).sort(compareCodeUnits);
-  const copy: Record<string, unknown> = {};
+  // No prototype: an own "__proto__" key stays a key instead of setting the prototype.
+  const copy: Record<string, unknown> = Object.create(null);
   for (const key of keys) {
     if (INDEX_LIKE.test(key)) throw INDEX_KEY;
     const member = (value as Record<string, unknown>)[key];

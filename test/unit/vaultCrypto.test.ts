@@ -37,6 +37,11 @@ test('canonicalJson does not depend on key insertion order (property)', () => {
   );
 });
 
+test('canonicalJson keeps an own "__proto__" key as a key (found by the property above)', () => {
+  const record = Object.fromEntries([['__proto__', { a: 1 }], ['b', 2]]);
+  assert.equal(canonicalJson(record), '{"__proto__":{"a":1},"b":2}');
+});
+
 const metadataArbitrary = fc.record(
   {
     id: fc.constant(null).map(() => randomUUID()),
