@@ -1,4 +1,4 @@
-// Writes the README's Performance section (docs/readme/performance.md) from a full run: the table
+// Writes the README's Performance section (README.md) from a full run: the table
 // and the machine go between markers, so the hand-written explanations around them stay.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Machine } from './machine';

@@ -126,8 +126,8 @@ async function main(): Promise<number> {
   writeFileSync(out, `${JSON.stringify(results, rounded, 2)}\n`);
   process.stdout.write(`results: ${out}\n`);
   if (!args.quick && !args.only && !args.out) {
-    writePerformanceDoc(join(ROOT, 'docs/readme/performance.md'), results);
-    process.stdout.write('table: docs/readme/performance.md\n');
+    writePerformanceDoc(join(ROOT, 'README.md'), results);
+    process.stdout.write('table: README.md (Performance)\n');
   }
   // Missed goals are information; a scenario that crashed is a broken benchmark.
   return rows.some((row) => row.status === 'error') ? 1 : 0;

@@ -15,12 +15,20 @@ export interface ExecutableNode {
   id: string;
   name?: string;
   type?: string;
+  /**
+   * Read-only (deeply frozen). Only the objects and arrays on the way to a changed string are
+   * new; untouched subtrees are the parsed document's own, frozen in place, so an executor
+   * cannot alter the parsed workflow. Copy it (`structuredClone`) to get a mutable config.
+   */
   config: unknown;
 }
 
 export interface ResolveOptions {
   lookup: SecretLookup;
-  /** Runs a node whose references all resolved. Without it the run is a dry run. */
+  /**
+   * Runs a node whose references all resolved. Without it the run is a dry run (no config is
+   * built). With it, the parts of `parsed.value` that reach the executor are frozen.
+   */
   executeNode?: (node: ExecutableNode) => void | Promise<void>;
   signal?: AbortSignal;
   /** Called after each node with (nodes done, total nodes). */

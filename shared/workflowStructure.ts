@@ -157,48 +157,56 @@ function structureProblems(
   raw: RawWorkflow,
 ): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];
-  const problem = (message: string, range: TextRange) => problems.push({ code: 'structure', message, range });
   if (root === undefined || root === null) {
-    problem('The document is empty: a workflow is an object with "name" and a "nodes" list.', headRange(text, raw.root));
+    problems.push(structure('The document is empty: a workflow is an object with "name" and a "nodes" list.', headRange(text, raw.root)));
     return problems;
   }
   if (!isPlainObject(root)) {
-    problem('A workflow is an object with "name" and a "nodes" list, but this document is not an object.', headRange(text, raw.root));
+    problems.push(structure('A workflow is an object with "name" and a "nodes" list, but this document is not an object.', headRange(text, raw.root)));
     return problems;
   }
   if (!nodeValues) {
-    if (root.nodes === undefined) problem('The workflow has no "nodes" list: add nodes: [{ id, type, config }].', headRange(text, raw.root));
-    else problem('"nodes" must be a list of node objects.', headRange(text, raw.ranges.nodes ?? raw.root));
+    if (root.nodes === undefined) problems.push(structure('The workflow has no "nodes" list: add nodes: [{ id, type, config }].', headRange(text, raw.root)));
+    else problems.push(structure('"nodes" must be a list of node objects.', headRange(text, raw.ranges.nodes ?? raw.root)));
     return problems;
   }
   const firstById = new Map<string, WorkflowNodeInfo>();
   let lines: LineIndex | undefined;
-  nodeValues.forEach((value, index) => {
+  // A plain loop without closures per node: a big workflow has ten thousand of them.
+  for (let index = 0; index < nodeValues.length; index++) {
+    const value = nodeValues[index];
     const info = nodes[index] as WorkflowNodeInfo;
-    const ranges = raw.ranges.items[index];
-    const head = () => headRange(text, info.range);
-    const label = `Node ${index + 1}`;
     if (!isPlainObject(value)) {
-      problem(`${label} is not an object: each node is { id, type, config }.`, info.range);
-      return;
+      problems.push(structure(`Node ${index + 1} is not an object: each node is { id, type, config }.`, info.range));
+      continue;
     }
-    if (value.id === undefined || value.id === null) problem(`${label} has no "id": give every node a unique id.`, ranges?.id ?? head());
-    else if (typeof value.id !== 'string') problem(`${label}'s "id" must be a string (quote it in YAML).`, ranges?.id ?? head());
-    else if (value.id.trim() === '') problem(`${label}'s "id" is empty: give every node a unique id.`, ranges?.id ?? head());
-    else {
-      const first = firstById.get(value.id);
+    const ranges = raw.ranges.items[index];
+    const id = value.id;
+    if (typeof id !== 'string' || id.trim() === '') {
+      const range = ranges?.id ?? headRange(text, info.range);
+      if (id === undefined || id === null) problems.push(structure(`Node ${index + 1} has no "id": give every node a unique id.`, range));
+      else if (typeof id !== 'string') problems.push(structure(`Node ${index + 1}'s "id" must be a string (quote it in YAML).`, range));
+      else problems.push(structure(`Node ${index + 1}'s "id" is empty: give every node a unique id.`, range));
+    } else {
+      const first = firstById.get(id);
       if (first) {
         lines ??= new LineIndex(text);
         const line = lines.positionAt(first.idRange?.start ?? first.range.start).line + 1;
-        problem(`Duplicate node id "${value.id}": node ${first.index + 1} (line ${line}) already uses it.`, ranges?.id ?? head());
-      } else firstById.set(value.id, info);
+        problems.push(structure(`Duplicate node id "${id}": node ${first.index + 1} (line ${line}) already uses it.`, ranges?.id ?? headRange(text, info.range)));
+      } else firstById.set(id, info);
     }
-    const typeRange = () => ranges?.type ?? ranges?.id ?? head();
-    const who = typeof value.id === 'string' && value.id !== '' ? `Node "${value.id}"` : label;
-    if (value.type === undefined || value.type === null) problem(`${who} has no "type".`, typeRange());
-    else if (typeof value.type !== 'string' || value.type.trim() === '') problem(`${who}'s "type" must be a non-empty string.`, typeRange());
-  });
+    const type = value.type;
+    if (typeof type === 'string' && type.trim() !== '') continue;
+    const who = typeof id === 'string' && id !== '' ? `Node "${id}"` : `Node ${index + 1}`;
+    const range = ranges?.type ?? ranges?.id ?? headRange(text, info.range);
+    if (type === undefined || type === null) problems.push(structure(`${who} has no "type".`, range));
+    else problems.push(structure(`${who}'s "type" must be a non-empty string.`, range));
+  }
   return problems;
+}
+
+function structure(message: string, range: TextRange): WorkflowProblem {
+  return { code: 'structure', message, range };
 }
 
 /** The first line of a range (or its first two when the first is a lone `{` or `-`), for problems about a whole value. */
