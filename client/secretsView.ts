@@ -83,7 +83,7 @@ export class SecretsView implements vscode.TreeDataProvider<SecretsNode>, vscode
       }
       case 'provider': {
         const item = new vscode.TreeItem(`Provider ${node.name}`, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.ok ? 'cloud' : 'cloud-offline');
+        item.iconPath = new vscode.ThemeIcon(node.ok ? 'cloud' : 'debug-disconnect');
         item.description = node.detail;
         item.tooltip = node.ok ? `${node.name}: ${node.detail}` : `${node.name} is unreachable (${node.detail}); the local vault is the fallback.`;
         item.contextValue = 'provider';

@@ -38,7 +38,7 @@ export class StatusBar implements vscode.Disposable {
     switch (state.kind) {
       case 'ready':
         if (this.providers.offline.length > 0) {
-          this.item.text = `$(cloud-offline) ${environment}: provider offline`;
+          this.item.text = `$(debug-disconnect) ${environment}: provider offline`;
           tooltip.appendText(`\n${this.providers.offline.map((p) => `${p.name}: ${p.reason}`).join('\n')}\nThe local vault is used as the fallback.`);
           this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
           this.item.command = CommandIds.showOutput;

@@ -122,6 +122,36 @@ export class Workbench {
     return texts.join('\n').replace(/\u00a0/g, ' ');
   }
 
+  /**
+   * Waits until the active editor's visible text matches `pattern` and resolves with that text, its
+   * whitespace collapsed. Wrapped lines are joined back as the file has them (a wrap may split a
+   * word: only the first screen line of a file line has a line number).
+   */
+  async waitForEditorText(pattern: RegExp): Promise<string> {
+    const handle = await this.page.waitForFunction(
+      ([source, flags]) => {
+        type Element = { style: { top: string }; innerText: string; parentElement: Element | null };
+        const editor = (globalThis as unknown as { document: { querySelector(s: string): { querySelectorAll(s: string): Iterable<Element> } | null } }).document.querySelector(
+          '.editor-group-container.active .monaco-editor',
+        );
+        if (!editor) return false;
+        // No named inner functions: tsx would wrap them in a helper the page does not have.
+        const numbered = new Set([...editor.querySelectorAll('.margin-view-overlays .line-numbers')].map((number) => Math.round(parseFloat(number.parentElement?.style.top || '0'))));
+        const lines = [...editor.querySelectorAll('.view-lines .view-line')].map((line) => ({ top: Math.round(parseFloat(line.style.top || '0')), text: line.innerText }));
+        const text = lines
+          .sort((a, b) => a.top - b.top)
+          .map((line) => (numbered.has(line.top) ? '\n' : '') + line.text)
+          .join('')
+          .replace(/\s+/g, ' ')
+          .trim();
+        return new RegExp(source, flags).test(text) ? text : false;
+      },
+      [pattern.source, pattern.flags] as const,
+      { timeout: this.timeoutMs },
+    );
+    return (await handle.jsonValue()) as string;
+  }
+
   async screenshot(file: string, options: { clip?: Locator } = {}): Promise<string> {
     await mkdir(path.dirname(file), { recursive: true });
     if (options.clip) await options.clip.screenshot({ path: file, animations: 'disabled' });
