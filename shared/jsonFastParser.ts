@@ -1,11 +1,14 @@
+import { NODE_RANGE_FIELDS, JsonNodeRanges } from './jsonNodeRanges';
 import { JsonStringSite } from './jsonStringMap';
-import { WorkflowRanges, type NodeRanges, type RawWorkflow, type StringSite } from './workflowStructure';
-import type { JsonPath, TextRange } from './workflowTypes';
+import { keepShape } from './shapeKeeper';
+import { isPlainObject, locateScan, ReferenceScans, type RawWorkflow } from './workflowStructure';
+import type { JsonPath, LocatedMalformed, LocatedReference, TextRange } from './workflowTypes';
 
 /**
  * The fast JSON path for valid files: the native JSON.parse gives the value, and one scan of the
- * text finds what JSON.parse cannot tell: the source ranges of the workflow's values and of the
- * strings that hold `{{`. Strings are skipped with indexOf, not read character by character.
+ * text finds what JSON.parse cannot tell: the source ranges of the workflow's values and where the
+ * references are. Strings are skipped with indexOf, not read character by character, and only
+ * those holding `{{` are decoded and scanned for references, which are located on the spot.
  * Returns undefined for text JSON.parse refuses; jsonc-parser then reports the errors
  * (jsonWorkflowParser.ts). A differential test holds both paths to the same result.
  */
@@ -25,18 +28,27 @@ export function parseJsonFast(text: string): RawWorkflow | undefined {
 
 const QUOTE = 34;
 const BACKSLASH = 92;
-
-/** Which `nodes[i]` value a depth-3 key names: the ones whose ranges a workflow keeps. */
-const NODE_FIELDS: readonly (keyof NodeRanges | undefined)[] = [undefined, 'id', 'type', 'name', 'config'];
+/** Field slot (NODE_RANGE_FIELDS) of the whole node, and of none. */
+const NODE_SLOT = 0;
+const NO_SLOT = -1;
+/** A local copy: under tsx an imported binding is a getter call, and this one is read per key. */
+const NODE_FIELDS: readonly string[] = NODE_RANGE_FIELDS;
+/** How many recently decoded keys are reused rather than sliced again (keys repeat from node to node). */
+const RECENT_KEYS = 16;
 
 /**
- * The scan allocates only for what it keeps. The open containers live in parallel arrays indexed by
- * depth, and an object's current key is kept as its token's offsets: a key is decoded only when a
- * `{{` string below it needs its path, or when it is one of the few names workflow ranges depend on.
+ * The scan keeps little per value: the open containers live in parallel arrays indexed by depth,
+ * and an object's current key is kept as its token's offsets. A key is decoded only when a
+ * reference below it needs its path, or when workflow ranges depend on it (`nodes`, `id`, ...).
  */
 class JsonScan {
-  private readonly strings: StringSite[] = [];
-  private readonly ranges = new WorkflowRanges();
+  private readonly references: LocatedReference[] = [];
+  private readonly malformed: LocatedMalformed[] = [];
+  private readonly ranges = new JsonNodeRanges();
+  private readonly site: JsonStringSite;
+  private readonly scans = new ReferenceScans();
+  /** The node list as JSON.parse read it, which references are attributed to. */
+  private readonly nodeValues: unknown[] | undefined;
   private root: TextRange | undefined;
   private depth = 0;
   private readonly isArray: boolean[] = [];
@@ -48,12 +60,14 @@ class JsonScan {
   private readonly keyEnds: number[] = [];
   private readonly keyEscaped: boolean[] = [];
   private readonly keyTexts: (string | undefined)[] = [];
+  private readonly recentKeys: string[] = [];
+  private recentNext = 0;
   /** The next string token is a key (right after `{` or a comma in an object). */
   private expectKey = false;
   /** The root is an object and its current key is `nodes`: values at depth 1 to 3 may be workflow ranges. */
   private inNodes = false;
-  /** Index into NODE_FIELDS of the current depth-3 key inside `nodes[i]`. */
-  private nodeField = 0;
+  /** NODE_RANGE_FIELDS slot of the current depth-3 key inside `nodes[i]`, or NO_SLOT. */
+  private nodeField = NO_SLOT;
   // Next backslash and next `{{` at or after the scan position: found once, so the scan stays linear.
   private nextBackslash = -1;
   private nextBraces = -1;
@@ -61,7 +75,10 @@ class JsonScan {
   constructor(
     private readonly text: string,
     private readonly value: unknown,
-  ) {}
+  ) {
+    this.site = new JsonStringSite(text);
+    this.nodeValues = isPlainObject(value) && Array.isArray(value.nodes) ? (value.nodes as unknown[]) : undefined;
+  }
 
   run(): RawWorkflow {
     const text = this.text;
@@ -69,7 +86,7 @@ class JsonScan {
     let index = 0;
     while (index < length) {
       const code = text.charCodeAt(index);
-      // Indentation is most of a pretty-printed file: one tight loop, before any dispatch.
+      // Indentation is most of a pretty-printed file: one cheap test before any dispatch.
       if (code === 32 || code === 10 || code === 13 || code === 9) {
         index++;
         continue;
@@ -113,7 +130,8 @@ class JsonScan {
         }
       }
     }
-    return { value: this.value, root: this.root ?? { start: 0, end: length }, problems: [], strings: this.strings, ranges: this.ranges };
+    const located = { references: this.references, malformed: this.malformed };
+    return { value: this.value, root: this.root ?? { start: 0, end: length }, problems: [], strings: [], located, ranges: this.ranges };
   }
 
   /** A string token starting at `start` (its opening quote); returns the offset after it. */
@@ -137,10 +155,10 @@ class JsonScan {
     if (this.expectKey) {
       this.expectKey = false;
       this.key(start, end, escaped);
-      if (mayHold) this.site(this.keyText(this.depth - 1), start, end, true);
+      if (mayHold) this.scanString(this.keyText(this.depth - 1), start, end, true);
       return end;
     }
-    if (mayHold) this.site(escaped ? decode(text, start, end) : text.slice(start + 1, close), start, end, false);
+    if (mayHold) this.scanString(escaped ? decode(text, start, end) : text.slice(start + 1, close), start, end, false);
     this.complete(start, end);
     return end;
   }
@@ -157,8 +175,8 @@ class JsonScan {
   }
 
   private nodeFieldOf(slot: number): number {
-    for (let field = 1; field < NODE_FIELDS.length; field++) if (this.keyIs(slot, NODE_FIELDS[field] as string)) return field;
-    return 0;
+    for (let field = NODE_SLOT + 1; field < NODE_FIELDS.length; field++) if (this.keyIs(slot, NODE_FIELDS[field] as string)) return field;
+    return NO_SLOT;
   }
 
   private keyIs(slot: number, name: string): boolean {
@@ -172,19 +190,48 @@ class JsonScan {
     if (key === undefined) {
       const start = this.keyStarts[slot] as number;
       const end = this.keyEnds[slot] as number;
-      key = this.keyEscaped[slot] ? decode(this.text, start, end) : this.text.slice(start + 1, end - 1);
+      key = this.keyEscaped[slot] ? decode(this.text, start, end) : this.recentKey(start + 1, end - 1);
       this.keyTexts[slot] = key;
     }
     return key;
   }
 
-  /** A string that may hold references; its path is built only now, from the open containers. */
-  private site(value: string, start: number, end: number, isKey: boolean): void {
+  /** The key text between `from` and `to`, as the string decoded last time when it is one of the recent keys. */
+  private recentKey(from: number, to: number): string {
+    const recent = this.recentKeys;
+    for (let index = 0; index < recent.length; index++) {
+      const key = recent[index] as string;
+      if (key.length === to - from && this.text.startsWith(key, from)) return key;
+    }
+    const key = this.text.slice(from, to);
+    recent[this.recentNext] = key;
+    this.recentNext = (this.recentNext + 1) % RECENT_KEYS;
+    return key;
+  }
+
+  /** Scans a string that may hold references; its path is built only when it holds some. */
+  private scanString(value: string, start: number, end: number, isKey: boolean): void {
     if (!value.includes('{{')) return;
-    const depth = this.depth;
-    const path: JsonPath = new Array<string | number>(depth);
-    for (let slot = 0; slot < depth; slot++) path[slot] = this.isArray[slot] ? (this.indexes[slot] as number) : this.keyText(slot);
-    this.strings.push(new JsonStringSite(this.text, value, path, isKey, start, end - start));
+    const scan = this.scans.of(value);
+    if (scan.references.length === 0 && scan.malformed.length === 0) return;
+    const path = this.path();
+    // Attributed to a node as buildParsedWorkflow does: inside nodes[i] of the node list JSON.parse kept.
+    let nodeIndex: number | undefined;
+    let nodeId: string | undefined;
+    const index = path[1];
+    if (this.nodeValues && path[0] === 'nodes' && typeof index === 'number' && path.length >= 3 && index < this.nodeValues.length) {
+      nodeIndex = index;
+      const node = this.nodeValues[index];
+      if (isPlainObject(node) && typeof node.id === 'string') nodeId = node.id;
+    }
+    const site = this.site.at(value, path, isKey, start, end - start);
+    locateScan(scan, site, nodeIndex, nodeId, this.references, this.malformed);
+  }
+
+  private path(): JsonPath {
+    const path: JsonPath = new Array<string | number>(this.depth);
+    for (let slot = 0; slot < this.depth; slot++) path[slot] = this.isArray[slot] ? (this.indexes[slot] as number) : this.keyText(slot);
+    return path;
   }
 
   private complete(start: number, end: number): void {
@@ -194,20 +241,19 @@ class JsonScan {
       return;
     }
     if (this.inNodes && depth <= 3) this.record(depth, start, end);
-    if (this.isArray[depth - 1]) this.indexes[depth - 1]++;
+    if (this.isArray[depth - 1]) this.indexes[depth - 1] = (this.indexes[depth - 1] as number) + 1;
   }
 
-  /** The ranges WorkflowRanges keeps: `nodes`, `nodes[i]` and `nodes[i].id/type/name/config`. */
+  /** The ranges a workflow keeps: `nodes`, `nodes[i]` and `nodes[i].id/type/name/config`. */
   private record(depth: number, start: number, end: number): void {
     if (depth === 1) {
       this.ranges.nodes = { start, end };
       return;
     }
     if (!this.isArray[1]) return;
-    const items = this.ranges.items;
-    const item = (items[this.indexes[1] as number] ??= {});
-    if (depth === 2) item.range = { start, end };
-    else if (!this.isArray[2] && this.nodeField !== 0) item[NODE_FIELDS[this.nodeField] as keyof NodeRanges] = { start, end };
+    const index = this.indexes[1] as number;
+    if (depth === 2) this.ranges.record(index, NODE_SLOT, start, end);
+    else if (!this.isArray[2] && this.nodeField !== NO_SLOT) this.ranges.record(index, this.nodeField, start, end);
   }
 }
 
@@ -221,3 +267,11 @@ function indexOrEnd(text: string, search: string, from: number): number {
 }
 
 const isDelimiter = (code: number) => code === 44 || code === 125 || code === 93 || code === 32 || code === 10 || code === 13 || code === 9;
+
+/**
+ * A scanner kept alive after reading a sample that takes its every path (keys, nodes, a reference,
+ * an escaped string), so the classes it uses (itself, its ranges, string site and escape map,
+ * scan cache) outlive every parse: see shapeKeeper.ts.
+ */
+const SHAPE_SAMPLE = '{"nodes":[{"id":"n","type":"t","name":"n","config":{"a":"{{secrets.s.f}}","b":"\\t{{secrets.s.f}}"}}]}';
+keepShape(new JsonScan(SHAPE_SAMPLE, JSON.parse(SHAPE_SAMPLE))).run();

@@ -1,5 +1,5 @@
 import { LineIndex } from './lineIndex';
-import { scanReferences } from './referenceGrammar';
+import { scanReferences, type ScannedReference, type ScanResult } from './referenceGrammar';
 import type {
   JsonPath,
   LocatedMalformed,
@@ -34,8 +34,15 @@ export interface NodeRanges {
   config?: TextRange;
 }
 
+/** Where the ranges of `nodes`, each node and its id/type/name/config values are read from. */
+export interface NodeRangeSource {
+  readonly nodes?: TextRange;
+  /** The range of `nodes[index]` (`range`) or of its id/type/name/config value. */
+  rangeOf(index: number, field: keyof NodeRanges): TextRange | undefined;
+}
+
 /** Collects the ranges of `nodes`, each node and its id/type/name/config values. */
-export class WorkflowRanges {
+export class WorkflowRanges implements NodeRangeSource {
   nodes?: TextRange;
   readonly items: NodeRanges[] = [];
 
@@ -55,6 +62,10 @@ export class WorkflowRanges {
     if (path.length === 2) item.range = range;
     else if (path[2] === 'id' || path[2] === 'type' || path[2] === 'name' || path[2] === 'config') item[path[2]] = range;
   }
+
+  rangeOf(index: number, field: keyof NodeRanges): TextRange | undefined {
+    return this.items[index]?.[field];
+  }
 }
 
 export interface RawWorkflow {
@@ -65,7 +76,29 @@ export interface RawWorkflow {
   problems: WorkflowProblem[];
   /** Strings whose decoded value contains `{{`; others cannot hold a reference. */
   strings: StringSite[];
-  ranges: WorkflowRanges;
+  /**
+   * References a front end already located, in document order (the JSON fast path does it while it
+   * scans, so it keeps no string sites); taken as they are, before any from `strings`.
+   */
+  located?: { references: LocatedReference[]; malformed: LocatedMalformed[] };
+  ranges: NodeRangeSource;
+}
+
+/**
+ * `scanReferences` once per distinct string of a document: the same text (`Bearer {{secrets.api.token}}`)
+ * recurs from node to node, and a scan result is only read, so occurrences share it (and its names).
+ */
+export class ReferenceScans {
+  private readonly results = new Map<string, ScanResult>();
+
+  of(text: string): ScanResult {
+    let result = this.results.get(text);
+    if (result === undefined) {
+      result = scanReferences(text);
+      this.results.set(text, result);
+    }
+    return result;
+  }
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -83,42 +116,22 @@ export function buildParsedWorkflow(format: WorkflowFormat, text: string, raw: R
   const hasSyntaxErrors = problems.some((problem) => problem.code === 'syntax');
   const root = raw.value;
   const nodeValues = isPlainObject(root) && Array.isArray(root.nodes) ? (root.nodes as unknown[]) : undefined;
-  const nodes = nodeValues ? nodeValues.map((value, index) => nodeInfo(value, index, raw.ranges.items[index], raw.root)) : [];
+  const nodes: WorkflowNodeInfo[] = [];
+  if (nodeValues) for (let index = 0; index < nodeValues.length; index++) nodes.push(nodeInfo(nodeValues[index], index, raw.ranges, raw.root));
 
   // With syntax errors the data is a best guess: structure complaints about it would mostly be noise.
   if (!hasSyntaxErrors) problems.push(...structureProblems(text, root, nodeValues, nodes, raw));
 
-  const references: LocatedReference[] = [];
-  const malformed: LocatedMalformed[] = [];
+  // Located ones are used as they are unless strings add to them (the front end's lists stay untouched).
+  const copy = raw.strings.length > 0;
+  const references: LocatedReference[] = raw.located ? (copy ? raw.located.references.slice() : raw.located.references) : [];
+  const malformed: LocatedMalformed[] = raw.located ? (copy ? raw.located.malformed.slice() : raw.located.malformed) : [];
+  const scans = new ReferenceScans();
   for (const site of raw.strings) {
-    const scan = scanReferences(site.value);
+    const scan = scans.of(site.value);
     if (scan.references.length === 0 && scan.malformed.length === 0) continue;
-    const location = locationOf(site.path, site.isKey);
     const node = nodeOf(site.path, nodes, nodeValues);
-    for (const found of scan.references) {
-      const reference: LocatedReference = {
-        name: found.name,
-        field: found.field,
-        range: site.locate(found.start, found.end),
-        nameRange: site.locate(found.nameStart, found.nameEnd),
-        fieldRange: site.locate(found.fieldStart, found.fieldEnd),
-        location,
-        path: site.path,
-      };
-      if (node) {
-        reference.nodeIndex = node.index;
-        if (node.id !== undefined) reference.nodeId = node.id;
-      }
-      references.push(reference);
-    }
-    for (const bad of scan.malformed) {
-      const entry: LocatedMalformed = { code: bad.code, message: bad.message, range: site.locate(bad.start, bad.end), location, path: site.path };
-      if (node) {
-        entry.nodeIndex = node.index;
-        if (node.id !== undefined) entry.nodeId = node.id;
-      }
-      malformed.push(entry);
-    }
+    locateScan(scan, site, node?.index, node?.id, references, malformed);
   }
   return {
     format,
@@ -132,20 +145,72 @@ export function buildParsedWorkflow(format: WorkflowFormat, text: string, raw: R
   };
 }
 
+/**
+ * Adds what `scanReferences` found in one string, located in the source, to `references` and
+ * `malformed`. `nodeIndex` and `nodeId` name the node the string is in, when it is in one.
+ */
+export function locateScan(
+  scan: ScanResult,
+  site: StringSite,
+  nodeIndex: number | undefined,
+  nodeId: string | undefined,
+  references: LocatedReference[],
+  malformed: LocatedMalformed[],
+): void {
+  const location = locationOf(site.path, site.isKey);
+  for (const found of scan.references) references.push(locatedReference(found, site, location, nodeIndex, nodeId));
+  for (const bad of scan.malformed) {
+    const entry: LocatedMalformed = { code: bad.code, message: bad.message, range: site.locate(bad.start, bad.end), location, path: site.path };
+    if (nodeIndex !== undefined) {
+      entry.nodeIndex = nodeIndex;
+      if (nodeId !== undefined) entry.nodeId = nodeId;
+    }
+    malformed.push(entry);
+  }
+}
+
+/** One object literal per shape (node fields present or not), so the common case allocates no property store. */
+function locatedReference(
+  found: ScannedReference,
+  site: StringSite,
+  location: ReferenceLocation,
+  nodeIndex: number | undefined,
+  nodeId: string | undefined,
+): LocatedReference {
+  const range = site.locate(found.start, found.end);
+  const nameRange = site.locate(found.nameStart, found.nameEnd);
+  const fieldRange = site.locate(found.fieldStart, found.fieldEnd);
+  const { name, field } = found;
+  const path = site.path;
+  if (nodeIndex === undefined) return { name, field, range, nameRange, fieldRange, location, path };
+  if (nodeId === undefined) return { name, field, range, nameRange, fieldRange, location, path, nodeIndex };
+  return { name, field, range, nameRange, fieldRange, location, path, nodeIndex, nodeId };
+}
+
 function nodeOf(path: JsonPath, nodes: WorkflowNodeInfo[], nodeValues: unknown[] | undefined): WorkflowNodeInfo | undefined {
   if (!nodeValues || path[0] !== 'nodes' || typeof path[1] !== 'number' || path.length < 3) return undefined;
   return nodes[path[1]];
 }
 
-function nodeInfo(value: unknown, index: number, ranges: NodeRanges | undefined, fallback: TextRange): WorkflowNodeInfo {
-  const info: WorkflowNodeInfo = { index, range: ranges?.range ?? fallback };
+function nodeInfo(value: unknown, index: number, ranges: NodeRangeSource, fallback: TextRange): WorkflowNodeInfo {
+  const range = ranges.rangeOf(index, 'range') ?? fallback;
+  const idRange = ranges.rangeOf(index, 'id');
+  const configRange = ranges.rangeOf(index, 'config');
+  if (isPlainObject(value)) {
+    const { id, name, type } = value;
+    // The usual node, in one literal (same key order as below).
+    if (typeof id === 'string' && typeof name === 'string' && typeof type === 'string' && idRange && configRange) {
+      return { index, range, id, name, type, idRange, configRange };
+    }
+  }
+  const info: WorkflowNodeInfo = { index, range };
   if (isPlainObject(value)) {
     if (typeof value.id === 'string') info.id = value.id;
     if (typeof value.name === 'string') info.name = value.name;
     if (typeof value.type === 'string') info.type = value.type;
   }
-  if (ranges?.id) info.idRange = ranges.id;
-  if (ranges?.config) info.configRange = ranges.config;
+  if (idRange) info.idRange = idRange;
+  if (configRange) info.configRange = configRange;
   return info;
 }
 
@@ -180,10 +245,9 @@ function structureProblems(
       problems.push(structure(`Node ${index + 1} is not an object: each node is { id, type, config }.`, info.range));
       continue;
     }
-    const ranges = raw.ranges.items[index];
     const id = value.id;
     if (typeof id !== 'string' || id.trim() === '') {
-      const range = ranges?.id ?? headRange(text, info.range);
+      const range = raw.ranges.rangeOf(index, 'id') ?? headRange(text, info.range);
       if (id === undefined || id === null) problems.push(structure(`Node ${index + 1} has no "id": give every node a unique id.`, range));
       else if (typeof id !== 'string') problems.push(structure(`Node ${index + 1}'s "id" must be a string (quote it in YAML).`, range));
       else problems.push(structure(`Node ${index + 1}'s "id" is empty: give every node a unique id.`, range));
@@ -192,13 +256,13 @@ function structureProblems(
       if (first) {
         lines ??= new LineIndex(text);
         const line = lines.positionAt(first.idRange?.start ?? first.range.start).line + 1;
-        problems.push(structure(`Duplicate node id "${id}": node ${first.index + 1} (line ${line}) already uses it.`, ranges?.id ?? headRange(text, info.range)));
+        problems.push(structure(`Duplicate node id "${id}": node ${first.index + 1} (line ${line}) already uses it.`, info.idRange ?? headRange(text, info.range)));
       } else firstById.set(id, info);
     }
     const type = value.type;
     if (typeof type === 'string' && type.trim() !== '') continue;
     const who = typeof id === 'string' && id !== '' ? `Node "${id}"` : `Node ${index + 1}`;
-    const range = ranges?.type ?? ranges?.id ?? headRange(text, info.range);
+    const range = raw.ranges.rangeOf(index, 'type') ?? info.idRange ?? headRange(text, info.range);
     if (type === undefined || type === null) problems.push(structure(`${who} has no "type".`, range));
     else problems.push(structure(`${who}'s "type" must be a non-empty string.`, range));
   }
