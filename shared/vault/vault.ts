@@ -1,15 +1,17 @@
 import * as path from 'node:path';
 import { WorkflowSecretsError, isWorkflowSecretsError } from '../errors';
-import { NAME_RULE_TEXT, nameProblem, sameNameIgnoringCase } from '../secretNames';
+import { NAME_RULE_TEXT, nameProblem } from '../secretNames';
 import type { SecretData } from '../secretTypes';
-import type { VaultKeys } from './vaultCrypto';
-import { VAULT_FORMAT, VAULT_FORMAT_VERSION, serializeVaultDocument } from './vaultFormat';
-import type { VaultDocument, VaultEntry } from './vaultFormat';
-import { checkVaultDirectory, cleanStrayTempFiles, ensureVaultDirectory, vaultFileExists, writeVaultTextAtomic } from './vaultFile';
+import { canonicalEntryJson } from './vaultCanonical';
+import { VAULT_FORMAT, VAULT_FORMAT_VERSION } from './vaultFormat';
+import type { VaultEntry } from './vaultFormat';
+import { checkVaultDirectory, cleanStrayTempFiles, ensureVaultDirectory, readVaultBytes, vaultFileExists } from './vaultFile';
 import { lockDisabledByEnvironment, withVaultLock } from './vaultLock';
-import { readVaultDocument } from './vaultMetadata';
-import { kdfFor, keysFor, sealDocument, unlockDocument } from './vaultSeal';
-import { advancedTimestamp, checkData, checkDescription, checkNewSecret, checkTags, newSecretMetadata, openEntry, sealEntry } from './vaultEntries';
+import { kdfFor, keysFor } from './vaultSeal';
+import { advancedTimestamp, checkData, checkDescription, checkNewSecret, checkTags, copyMetadata, newSecretMetadata, sealEntry } from './vaultEntries';
+import { EntryCache, VaultState, verifyBytes } from './vaultState';
+import { writeSealed } from './vaultWriter';
+import type { EntryChange } from './vaultState';
 import { reencryptEntries } from './vaultRotation';
 import { secretExists, secretInvalid, secretNotFound, vaultExists, vaultRolledBack } from './vaultErrors';
 import type { ListFilter, MasterKey, NewSecret, SecretChanges, SecretMetadata, StoredSecret, VaultApi } from './vaultTypes';
@@ -29,38 +31,37 @@ export interface VaultOptions {
   now?: () => Date;
 }
 
-interface Loaded {
-  document: VaultDocument;
-  keys: VaultKeys;
-}
+/** One change: the new entries, what the caller gets back, and which entry went and came (for the index). */
+type Change<T> = (state: VaultState, now: Date) => { entries: VaultEntry[]; result: T } & EntryChange;
 
 /**
- * The local encrypted vault. Reads keep the last verified file in memory; every write takes the
- * cross-process lock, re-reads and re-verifies the file, applies one change, raises the generation
+ * The local encrypted vault. Reads keep the last verified file in memory (with a name index);
+ * every write takes the cross-process lock, re-reads the file (re-verifying it unless its bytes are
+ * the very ones this instance last verified or wrote), applies one change, raises the generation
  * and replaces the file atomically, so concurrent writers lose nothing.
  */
 export class Vault implements VaultApi {
   readonly path: string;
   private key: MasterKey;
-  private current: Loaded;
+  private current: VaultState;
   private highestGeneration: number;
+  private readonly cache = new EntryCache();
 
-  private constructor(vaultPath: string, key: MasterKey, loaded: Loaded, private readonly options: VaultOptions) {
+  private constructor(vaultPath: string, key: MasterKey, state: VaultState, private readonly options: VaultOptions) {
     this.path = vaultPath;
     this.key = key;
-    this.current = loaded;
-    this.highestGeneration = loaded.document.header.generation;
+    this.current = state;
+    this.highestGeneration = state.generation;
   }
 
   /** Opens an existing vault: vault-not-found, vault-wrong-key, vault-corrupt, vault-tampered, ... */
   static async open(vaultPath: string, key: MasterKey, options: VaultOptions = {}): Promise<Vault> {
     const resolved = path.resolve(vaultPath);
-    await cleanStrayTempFiles(resolved, false);
-    const loaded = await load(resolved, key, options);
+    const state = await whileCleaning(resolved, false, () => load(resolved, key, options));
     const seen = options.minGeneration ?? 0;
-    if (loaded.document.header.generation < seen) throw vaultRolledBack(resolved, seen, loaded.document.header.generation);
+    if (state.generation < seen) throw vaultRolledBack(resolved, seen, state.generation);
     await checkVaultDirectory(resolved, options.onWarning);
-    return new Vault(resolved, key, loaded, options);
+    return new Vault(resolved, key, state, options);
   }
 
   /** Creates an empty vault (0600 in a 0700 folder); refuses when one exists. */
@@ -71,20 +72,19 @@ export class Vault implements VaultApi {
       throw new WorkflowSecretsError('usage', `The environment name for the vault ${resolved} is not valid.`, `Use ${NAME_RULE_TEXT}.`);
     }
     await ensureVaultDirectory(resolved);
-    const loaded = await withVaultLock(
+    const state = await withVaultLock(
       resolved,
       async () => {
         if (await vaultFileExists(resolved)) throw vaultExists(resolved);
         const kdf = kdfFor(key);
         const keys = await keysFor(key, kdf, resolved);
         const header = { format: VAULT_FORMAT, version: VAULT_FORMAT_VERSION, kdf, generation: 1, ...(environment ? { environment } : {}) } as const;
-        const document = sealDocument(header, [], keys);
-        await writeVaultTextAtomic(resolved, serializeVaultDocument(document));
-        return { document, keys };
+        const written = await writeSealed(resolved, header, [], keys, (entry) => Buffer.from(canonicalEntryJson(entry), 'utf8'));
+        return new VaultState(written.document, keys, written.bytes, written.resume);
       },
       lockOptions(options),
     );
-    return new Vault(resolved, key, loaded, options);
+    return new Vault(resolved, key, state, options);
   }
 
   /** Opens the vault, or creates it when there is none (first use). */
@@ -105,7 +105,7 @@ export class Vault implements VaultApi {
 
   /** The generation of the file last read or written; it rises with every write. */
   get generation(): number {
-    return this.current.document.header.generation;
+    return this.current.generation;
   }
 
   get environment(): string | undefined {
@@ -115,7 +115,7 @@ export class Vault implements VaultApi {
   /** Metadata only, sorted by name; nothing is decrypted. A secret matches when it has every tag. */
   list(filter: ListFilter = {}): SecretMetadata[] {
     const tags = filter.tags ?? [];
-    return this.current.document.entries
+    return this.current.entries
       .filter(({ metadata }) => (filter.type === undefined || metadata.type === filter.type) && tags.every((tag) => metadata.tags.includes(tag)))
       .map(({ metadata }) => copyMetadata(metadata))
       .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -123,9 +123,12 @@ export class Vault implements VaultApi {
 
   /** Decrypts the secret with exactly this name (names are case-sensitive), or undefined. */
   get(name: string): StoredSecret | undefined {
-    const entry = this.current.document.entries.find((candidate) => candidate.metadata.name === name);
+    const state = this.current;
+    const entry = state.find(name);
     if (!entry) return undefined;
-    return { ...copyMetadata(entry.metadata), data: openEntry(this.current.keys, entry, this.path) };
+    const secret = copyMetadata(entry.metadata) as StoredSecret;
+    secret.data = this.cache.open(state.keys, entry, this.path);
+    return secret;
   }
 
   require(name: string): StoredSecret {
@@ -136,18 +139,17 @@ export class Vault implements VaultApi {
 
   async add(secret: NewSecret): Promise<SecretMetadata> {
     const checked = checkNewSecret(secret);
-    return this.change((entries, keys, now) => {
-      const clash = entries.find((entry) => sameNameIgnoringCase(entry.metadata.name, checked.name));
+    return this.change((state, now) => {
+      const clash = state.findIgnoringCase(checked.name);
       if (clash) throw secretExists(this.path, checked.name, clash.metadata.name);
-      const entry = sealEntry(keys, newSecretMetadata(checked, advancedTimestamp(now)), checked.data);
-      return { entries: [...entries, entry], result: copyMetadata(entry.metadata) };
+      const entry = sealEntry(state.keys, newSecretMetadata(checked, advancedTimestamp(now)), checked.data);
+      return { entries: [...state.entries, entry], result: copyMetadata(entry.metadata), added: entry };
     });
   }
 
   async update(name: string, changes: SecretChanges): Promise<SecretMetadata> {
-    return this.change((entries, keys, now) => {
-      const index = this.indexOf(entries, name);
-      const entry = entries[index] as VaultEntry;
+    return this.change((state, now) => {
+      const entry = this.find(state, name);
       const { metadata } = entry;
       if (changes.type !== undefined && changes.type !== metadata.type) {
         throw secretInvalid(name, [`its type cannot change from ${metadata.type} to ${String(changes.type)}; delete it and add a new secret instead`]);
@@ -159,8 +161,8 @@ export class Vault implements VaultApi {
         updatedAt: advancedTimestamp(now, metadata.updatedAt),
       };
       const replacement =
-        changes.data === undefined ? { ...entry, metadata: updated } : sealEntry(keys, updated, checkData(name, metadata.type, changes.data));
-      return { entries: entries.map((item, i) => (i === index ? replacement : item)), result: copyMetadata(replacement.metadata) };
+        changes.data === undefined ? { ...entry, metadata: updated } : sealEntry(state.keys, updated, checkData(name, metadata.type, changes.data));
+      return { entries: replaced(state, entry, replacement), result: copyMetadata(replacement.metadata), removed: entry, added: replacement };
     });
   }
 
@@ -168,21 +170,20 @@ export class Vault implements VaultApi {
   async rename(name: string, newName: string): Promise<SecretMetadata> {
     const problem = nameProblem(newName);
     if (problem) throw secretInvalid(newName, [problem.replace(/\.$/, '')]);
-    return this.change((entries, keys, now) => {
-      const index = this.indexOf(entries, name);
-      const entry = entries[index] as VaultEntry;
-      const clash = entries.find((other, i) => i !== index && sameNameIgnoringCase(other.metadata.name, newName));
-      if (clash) throw secretExists(this.path, newName, clash.metadata.name);
-      const data: SecretData = openEntry(keys, entry, this.path);
-      const renamed = sealEntry(keys, { ...entry.metadata, name: newName, updatedAt: advancedTimestamp(now, entry.metadata.updatedAt) }, data);
-      return { entries: entries.map((item, i) => (i === index ? renamed : item)), result: copyMetadata(renamed.metadata) };
+    return this.change((state, now) => {
+      const entry = this.find(state, name);
+      const clash = state.findIgnoringCase(newName);
+      if (clash && clash !== entry) throw secretExists(this.path, newName, clash.metadata.name);
+      const data: SecretData = this.cache.open(state.keys, entry, this.path);
+      const renamed = sealEntry(state.keys, { ...entry.metadata, name: newName, updatedAt: advancedTimestamp(now, entry.metadata.updatedAt) }, data);
+      return { entries: replaced(state, entry, renamed), result: copyMetadata(renamed.metadata), removed: entry, added: renamed };
     });
   }
 
   async delete(name: string): Promise<void> {
-    await this.change((entries) => {
-      const index = this.indexOf(entries, name);
-      return { entries: entries.filter((_, i) => i !== index), result: undefined };
+    await this.change((state) => {
+      const entry = this.find(state, name);
+      return { entries: state.entries.filter((item) => item !== entry), result: undefined, removed: entry };
     });
   }
 
@@ -194,75 +195,90 @@ export class Vault implements VaultApi {
   async rotateKey(newKey: MasterKey, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     await this.locked(async () => {
-      const loaded = await this.loadChecked();
+      const loaded = await this.lockedLoad();
       const kdf = kdfFor(newKey);
       const keys = await keysFor(newKey, kdf, this.path);
       const entries = await reencryptEntries(loaded, keys, this.path, onProgress, signal);
       const { keyCheck: _old, ...header } = loaded.document.header;
-      const document = sealDocument({ ...header, kdf, generation: header.generation + 1 }, entries, keys);
       signal?.throwIfAborted();
-      await writeVaultTextAtomic(this.path, serializeVaultDocument(document));
+      const written = await writeSealed(this.path, { ...header, kdf, generation: header.generation + 1 }, entries, keys, this.lineOf);
       this.key = newKey;
-      this.accept({ document, keys });
+      this.accept(new VaultState(written.document, keys, written.bytes, written.resume));
     });
   }
 
-  private indexOf(entries: VaultEntry[], name: string): number {
-    const index = entries.findIndex((entry) => entry.metadata.name === name);
-    if (index < 0) throw secretNotFound(this.path, name);
-    return index;
+  private find(state: VaultState, name: string): VaultEntry {
+    const entry = state.find(name);
+    if (!entry) throw secretNotFound(this.path, name);
+    return entry;
   }
 
-  /** One write: lock, re-read and verify, apply, seal with the next generation, replace atomically. */
-  private async change<T>(apply: (entries: VaultEntry[], keys: VaultKeys, now: Date) => { entries: VaultEntry[]; result: T }): Promise<T> {
+  /** The entry's canonical line, kept from an earlier write when the entry is unchanged. */
+  private readonly lineOf = (entry: VaultEntry): Buffer => this.cache.line(entry);
+
+  /** One write: lock, re-read (and verify if changed), apply, seal with the next generation, replace atomically. */
+  private async change<T>(apply: Change<T>): Promise<T> {
     return this.locked(async () => {
-      const loaded = await this.loadChecked();
-      const { entries, result } = apply(loaded.document.entries, loaded.keys, (this.options.now ?? (() => new Date()))());
-      const { keyCheck: _keyCheck, ...header } = loaded.document.header;
-      const document = sealDocument({ ...header, generation: header.generation + 1 }, entries, loaded.keys);
-      await writeVaultTextAtomic(this.path, serializeVaultDocument(document));
-      this.accept({ document, keys: loaded.keys });
+      const state = await this.lockedLoad();
+      const { entries, result, removed, added } = apply(state, (this.options.now ?? (() => new Date()))());
+      const { keyCheck: _keyCheck, ...header } = state.document.header;
+      const written = await writeSealed(this.path, { ...header, generation: header.generation + 1 }, entries, state.keys, this.lineOf, state.resume);
+      this.accept(state.successor(written, { removed, added }));
       return result;
     });
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
-    const options = lockOptions(this.options);
-    return withVaultLock(
-      this.path,
-      async () => {
-        await cleanStrayTempFiles(this.path, !options.disabled);
-        return work();
-      },
-      options,
-    );
+    return withVaultLock(this.path, work, lockOptions(this.options));
   }
 
-  /** Reads and verifies the file; refuses one whose generation went back. */
-  private async loadChecked(): Promise<Loaded> {
-    const loaded = await load(this.path, this.key, this.options);
-    const found = loaded.document.header.generation;
-    if (found < this.highestGeneration) throw vaultRolledBack(this.path, this.highestGeneration, found);
-    return loaded;
+  /** Under the lock: removes stray temp files and reads the file (loadChecked). */
+  private lockedLoad(): Promise<VaultState> {
+    return whileCleaning(this.path, !lockOptions(this.options).disabled, () => this.loadChecked());
   }
 
-  private accept(loaded: Loaded): void {
-    this.current = loaded;
-    this.highestGeneration = Math.max(this.highestGeneration, loaded.document.header.generation);
+  /**
+   * Reads the file (its type, owner and mode are checked on every read) and verifies it, unless
+   * its bytes are exactly those of the state in memory, which was verified or written by this
+   * instance: then it is that state. Refuses a file whose generation went back.
+   */
+  private async loadChecked(): Promise<VaultState> {
+    const bytes = await readVaultBytes(this.path, { onWarning: this.options.onWarning, repair: true });
+    if (bytes.equals(this.current.bytes)) return this.current;
+    const state = await verifyBytes(this.path, bytes, this.key);
+    if (state.generation < this.highestGeneration) throw vaultRolledBack(this.path, this.highestGeneration, state.generation);
+    return state;
+  }
+
+  private accept(state: VaultState): void {
+    this.current = state;
+    this.highestGeneration = Math.max(this.highestGeneration, state.generation);
   }
 }
 
 const NAME_ORDER = new Intl.Collator('en');
 
-/** A copy callers may change freely (cheaper than structuredClone on 10k secrets). */
-function copyMetadata(metadata: SecretMetadata): SecretMetadata {
-  return { ...metadata, tags: [...metadata.tags], fields: [...metadata.fields] };
+/** The entries with `entry` replaced in place (its position is kept, so is the MAC's progress before it). */
+function replaced(state: VaultState, entry: VaultEntry, replacement: VaultEntry): VaultEntry[] {
+  return state.entries.map((item) => (item === entry ? replacement : item));
 }
 
-async function load(vaultPath: string, key: MasterKey, options: VaultOptions): Promise<Loaded> {
-  const document = await readVaultDocument(vaultPath, { onWarning: options.onWarning, repair: true });
-  const keys = await unlockDocument(document, key, vaultPath);
-  return { document, keys };
+/**
+ * Runs `read` while temp files left by crashed writers are removed (unrelated files, so at the same
+ * time), and returns only once both are done: nothing is written before the cleaning ends, and it
+ * never outlives the lock it ran under.
+ */
+async function whileCleaning<T>(vaultPath: string, holdingLock: boolean, read: () => Promise<T>): Promise<T> {
+  const cleaning = cleanStrayTempFiles(vaultPath, holdingLock);
+  try {
+    return await read();
+  } finally {
+    await cleaning;
+  }
+}
+
+async function load(vaultPath: string, key: MasterKey, options: VaultOptions): Promise<VaultState> {
+  return verifyBytes(vaultPath, await readVaultBytes(vaultPath, { onWarning: options.onWarning, repair: true }), key);
 }
 
 function lockOptions(options: VaultOptions) {

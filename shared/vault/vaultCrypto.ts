@@ -112,7 +112,10 @@ export function decryptData(key: Buffer, sealed: Sealed, aad: Buffer): Buffer | 
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.tag);
   try {
-    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+    const head = decipher.update(sealed.ciphertext);
+    // GCM is a stream mode: final() only checks the tag and gives no more bytes (concat if it ever did).
+    const tail = decipher.final();
+    return tail.length === 0 ? head : Buffer.concat([head, tail]);
   } catch {
     return undefined;
   }

@@ -26,6 +26,11 @@ export interface ReadOptions {
 
 /** Reads the vault's text after checking what it is and who may read it. */
 export async function readVaultText(vaultPath: string, options: ReadOptions = {}): Promise<string> {
+  return (await readVaultBytes(vaultPath, options)).toString('utf8');
+}
+
+/** Reads the vault's bytes after checking what it is and who may read it. */
+export async function readVaultBytes(vaultPath: string, options: ReadOptions = {}): Promise<Buffer> {
   let handle: fs.FileHandle;
   try {
     // O_NOFOLLOW: the check and the read are about the same file, not what a link points to later.
@@ -46,12 +51,38 @@ export async function readVaultText(vaultPath: string, options: ReadOptions = {}
     } else {
       await checkOwnerAndMode(vaultPath, handle, stat, options);
     }
-    return await handle.readFile('utf8');
+    return await readWhole(handle, stat.size);
   } catch (error) {
     if (error instanceof WorkflowSecretsError) throw error;
     throw vaultIo(vaultPath, 'read', error);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The whole file in one read when its size allows (FileHandle.readFile reads 512 KiB at a time,
+ * each a round trip to the thread pool). One byte more than its size is asked for, so a file that
+ * grew meanwhile is noticed and read the usual way. A regular file reads short only at its end.
+ */
+async function readWhole(handle: fs.FileHandle, size: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(size + 1);
+  let filled = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, filled, size + 1 - filled, filled);
+    filled += bytesRead;
+    if (filled > size) return handle.readFile();
+    if (bytesRead === 0 || filled === size) return buffer.subarray(0, filled);
+  }
+}
+
+/** Writes all of `bytes` from the start (FileHandle.writeFile also writes 512 KiB at a time). */
+async function writeWhole(handle: fs.FileHandle, bytes: Buffer): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, written);
+    if (bytesWritten <= 0) throw Object.assign(new Error('nothing was written'), { code: 'EIO' });
+    written += bytesWritten;
   }
 }
 
@@ -132,14 +163,14 @@ export async function checkVaultDirectory(vaultPath: string, onWarning?: (messag
  * Atomic replace: write a 0600 temp file in the same folder, fsync it, rename it over the vault,
  * fsync the folder. A crash at any point leaves either the old or the new file in place.
  */
-export async function writeVaultTextAtomic(vaultPath: string, text: string): Promise<void> {
+export async function writeVaultTextAtomic(vaultPath: string, text: string | Buffer): Promise<void> {
   const directory = path.dirname(vaultPath);
   const temp = path.join(directory, `${tempFilePrefixOf(vaultPath)}${process.pid}-${randomBytes(6).toString('hex')}`);
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(temp, 'wx', FILE_MODE);
     if (!isWindows) await handle.chmod(FILE_MODE);
-    await handle.writeFile(text, 'utf8');
+    await writeWhole(handle, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
     await handle.sync();
     await handle.close();
     handle = undefined;

@@ -1,16 +1,16 @@
 import * as path from 'node:path';
-import { readVaultText } from './vaultFile';
+import { readVaultBytes } from './vaultFile';
 import type { ReadOptions } from './vaultFile';
-import { parseVaultDocument } from './vaultFormat';
+import { parseVaultBytes } from './vaultFormat';
 import type { VaultDocument } from './vaultFormat';
 import { keysFor, judgeDocument } from './vaultSeal';
+import { copyMetadata } from './vaultEntries';
 import type { MasterKey, SecretMetadata } from './vaultTypes';
 import { isWorkflowSecretsError } from '../errors';
 
 /** Reads and parses the file (shape, version and KDF strength), without a key. */
 export async function readVaultDocument(vaultPath: string, options: ReadOptions = {}): Promise<VaultDocument> {
-  const text = await readVaultText(vaultPath, options);
-  return parseVaultDocument(text, vaultPath);
+  return parseVaultBytes(await readVaultBytes(vaultPath, options), vaultPath).document;
 }
 
 export interface VaultMetadataSnapshot {
@@ -27,7 +27,7 @@ export async function readVaultMetadata(vaultPath: string, options: { onWarning?
   const resolved = path.resolve(vaultPath);
   const document = await readVaultDocument(resolved, { onWarning: options.onWarning, repair: false });
   return {
-    secrets: document.entries.map(({ metadata }) => ({ ...metadata, tags: [...metadata.tags], fields: [...metadata.fields] })),
+    secrets: document.entries.map(({ metadata }) => copyMetadata(metadata)),
     generation: document.header.generation,
     ...(document.header.environment === undefined ? {} : { environment: document.header.environment }),
   };
@@ -41,10 +41,10 @@ export async function readVaultMetadata(vaultPath: string, options: { onWarning?
 export async function checkVaultKey(vaultPath: string, key: MasterKey): Promise<'ok' | 'wrong-key'> {
   const resolved = path.resolve(vaultPath);
   // Opening with the key repairs and reports loose permissions; checking a key stays read-only and quiet.
-  const document = await readVaultDocument(resolved, { repair: false, onWarning: () => undefined });
+  const { document, entries } = parseVaultBytes(await readVaultBytes(resolved, { repair: false, onWarning: () => undefined }), resolved);
   try {
     const keys = await keysFor(key, document.header.kdf, resolved);
-    const { keyOk, macOk } = judgeDocument(document, keys);
+    const { keyOk, macOk } = judgeDocument(document, keys, entries);
     return keyOk || macOk ? 'ok' : 'wrong-key';
   } catch (error) {
     if (isWorkflowSecretsError(error, 'vault-wrong-key')) return 'wrong-key';

@@ -1,9 +1,13 @@
+import { createHmac } from 'node:crypto';
 import type { MasterKey } from './vaultTypes';
 import { describeMasterKeyKind } from './masterKey';
 import { SCRYPT_DEFAULTS, computeKeyCheck, deriveScryptKey, deriveVaultKeys, equalBytes, hmacSha256, randomSalt, scryptMemory } from './vaultCrypto';
 import type { VaultKeys } from './vaultCrypto';
+import { MAC_INPUT_HEAD, macInputTail } from './vaultCanonical';
 import { authenticatedJson } from './vaultFormat';
 import type { VaultDocument, VaultEntry, VaultHeader, VaultKdf } from './vaultFormat';
+import { feedCompactEntries } from './vaultLayout';
+import type { EntriesText } from './vaultLayout';
 import { vaultTampered, vaultWrongKey } from './vaultErrors';
 
 /**
@@ -35,8 +39,15 @@ export function computeMac(keys: VaultKeys, document: Pick<VaultDocument, 'heade
 
 /** Builds a complete document: fresh key check and MAC for this header and these entries. */
 export function sealDocument(header: Omit<VaultHeader, 'keyCheck'>, entries: VaultEntry[], keys: VaultKeys): VaultDocument {
+  const sealedHeader = sealHeader(header, keys);
+  const mac = computeMac(keys, { header: sealedHeader, entries }).toString('base64');
+  return { header: sealedHeader, entries, mac };
+}
+
+/** The header with a fresh key check, members in reading order. */
+export function sealHeader(header: Omit<VaultHeader, 'keyCheck'>, keys: VaultKeys): VaultHeader {
   // Members in reading order for people; the MAC does not depend on it.
-  const sealedHeader: VaultHeader = {
+  return {
     format: header.format,
     version: header.version,
     generation: header.generation,
@@ -44,24 +55,39 @@ export function sealDocument(header: Omit<VaultHeader, 'keyCheck'>, entries: Vau
     kdf: header.kdf,
     keyCheck: computeKeyCheck(keys).toString('base64'),
   };
-  const mac = computeMac(keys, { header: sealedHeader, entries }).toString('base64');
-  return { header: sealedHeader, entries, mac };
+}
+
+/**
+ * Whether the MAC matches. First on the entries' text as read, in our layout (vaultLayout.ts),
+ * without re-serializing 10k entries: the text fed is the entries read with whitespace between
+ * tokens taken out, followed by the canonical header read. The key's holder only ever MACs the
+ * canonical JSON of what it wrote, so a match means this text is such a document, and what was read
+ * (the same JSON value) is what it wrote. Any other layout, or no match, is checked the plain way,
+ * on the canonical JSON built from the parsed content, so the outcome never depends on the layout.
+ */
+function macMatches(document: VaultDocument, keys: VaultKeys, entries: EntriesText | undefined): boolean {
+  const expected = Buffer.from(document.mac, 'base64');
+  if (entries !== undefined) {
+    const hmac = createHmac('sha256', keys.macKey).update(MAC_INPUT_HEAD);
+    if (feedCompactEntries(entries, hmac) && equalBytes(hmac.update(macInputTail(document.header)).digest(), expected)) return true;
+  }
+  return equalBytes(computeMac(keys, document), expected);
 }
 
 /**
  * Key check and MAC together tell the cases apart: both fail → wrong key; the key check passes
  * but the MAC fails → the file was altered; the MAC passes (which proves the key) but the key
- * check fails → the key check itself was altered.
+ * check fails → the key check itself was altered. `entries` (the text as read) is optional.
  */
-export function judgeDocument(document: VaultDocument, keys: VaultKeys): { keyOk: boolean; macOk: boolean } {
+export function judgeDocument(document: VaultDocument, keys: VaultKeys, entries?: EntriesText): { keyOk: boolean; macOk: boolean } {
   const keyOk = equalBytes(computeKeyCheck(keys), Buffer.from(document.header.keyCheck, 'base64'));
-  const macOk = equalBytes(computeMac(keys, document), Buffer.from(document.mac, 'base64'));
+  const macOk = macMatches(document, keys, entries);
   return { keyOk, macOk };
 }
 
 /** Throws `vault-wrong-key` or `vault-tampered` unless the key is right and the file intact. */
-export function verifyDocument(document: VaultDocument, keys: VaultKeys, path: string): void {
-  const { keyOk, macOk } = judgeDocument(document, keys);
+export function verifyDocument(document: VaultDocument, keys: VaultKeys, path: string, entries?: EntriesText): void {
+  const { keyOk, macOk } = judgeDocument(document, keys, entries);
   if (keyOk && macOk) return;
   if (!keyOk && !macOk) throw vaultWrongKey(path);
   if (!macOk) throw vaultTampered(path, 'its MAC does not match its content (an entry or the header was edited, swapped, added or removed)');
@@ -69,8 +95,8 @@ export function verifyDocument(document: VaultDocument, keys: VaultKeys, path: s
 }
 
 /** Keys for a parsed document, verified against it. */
-export async function unlockDocument(document: VaultDocument, key: MasterKey, path: string): Promise<VaultKeys> {
+export async function unlockDocument(document: VaultDocument, key: MasterKey, path: string, entries?: EntriesText): Promise<VaultKeys> {
   const keys = await keysFor(key, document.header.kdf, path);
-  verifyDocument(document, keys, path);
+  verifyDocument(document, keys, path, entries);
   return keys;
 }
