@@ -17,7 +17,7 @@ export interface CompletionOptions {
  * a parse, so it answers at once whatever the size of the file or the state of its syntax.
  */
 export function completeReference(document: TextDocument, offset: number, format: WorkflowFormat, catalog: Catalog, options: CompletionOptions = {}): CompletionItem[] {
-  const context = completionContextAt(document.getText(), offset, format);
+  const context = contextAround(document, offset, format);
   if (!context) return [];
   const range: Range = { start: document.positionAt(context.segmentStart), end: document.positionAt(context.segmentEnd) };
   const retrigger = options.retriggerCommand ? { title: 'Suggest', command: options.retriggerCommand } : undefined;
@@ -34,12 +34,49 @@ export function completeReference(document: TextDocument, offset: number, format
         },
       ];
     case 'secretName':
-      return [...catalog.secrets].sort(byName).map((secret, index) => nameItem(secret, index, range, context, retrigger));
+      return nameItems(catalog, context.followedByDot, retrigger).map(({ item, newText }) => ({ ...item, textEdit: { range, newText } }));
     case 'fieldName': {
       const secret = catalog.secrets.find((candidate) => candidate.name === context.name);
       return secret ? orderedFieldsOf(secret).map((field, index) => fieldItem(secret, field, index, range, context)) : [];
     }
   }
+}
+
+/** Lines above the cursor the context needs at most (yamlLineScan.ts looks this far up for a block scalar's indicator). */
+const LINES_ABOVE = 1001;
+/** Characters past the cursor's line the context may read (the rest of a word, a `}}`, a key's `:`). */
+const CHARS_AFTER_LINE = 128;
+
+/**
+ * The completion context from the text around the cursor only: reading the whole text of a big
+ * document would join it (megabytes) on the first request after each edit.
+ */
+function contextAround(document: TextDocument, offset: number, format: WorkflowFormat): ReferenceCompletionContext | undefined {
+  const { line } = document.positionAt(offset);
+  const start = document.offsetAt({ line: Math.max(0, line - LINES_ABOVE), character: 0 });
+  const end = document.offsetAt({ line: line + 1, character: 0 }) + CHARS_AFTER_LINE;
+  const context = completionContextAt(document.getText({ start: document.positionAt(start), end: document.positionAt(end) }), offset - start, format);
+  return context && { ...context, segmentStart: context.segmentStart + start, segmentEnd: context.segmentEnd + start };
+}
+
+type NameItem = { item: CompletionItem; newText: string };
+
+/**
+ * The name items of a catalog, built (and sorted) once per catalog and kind of context: a catalog
+ * is replaced, never changed in place. Each answer only adds the edit's range.
+ */
+const nameItemsByCatalog = new WeakMap<Catalog, Map<string, NameItem[]>>();
+
+function nameItems(catalog: Catalog, followedByDot: boolean, retrigger?: { title: string; command: string }): NameItem[] {
+  let variants = nameItemsByCatalog.get(catalog);
+  if (!variants) nameItemsByCatalog.set(catalog, (variants = new Map()));
+  const key = `${followedByDot}\n${retrigger?.command ?? ''}`;
+  let items = variants.get(key);
+  if (!items) {
+    items = [...catalog.secrets].sort(byName).map((secret, index) => nameItem(secret, index, followedByDot, retrigger));
+    variants.set(key, items);
+  }
+  return items;
 }
 
 interface ResolveData {
@@ -54,10 +91,8 @@ export function resolveCompletionItem(item: CompletionItem, catalog: Catalog): C
   return item;
 }
 
-function nameItem(secret: CatalogSecret, index: number, range: Range, context: ReferenceCompletionContext, retrigger?: { title: string; command: string }): CompletionItem {
+function nameItem(secret: CatalogSecret, index: number, followedByDot: boolean, retrigger?: { title: string; command: string }): NameItem {
   const label = SECRET_TYPE_SPECS[secret.type].label;
-  // The reference already goes on (`.FIELD}}`): replace the name only.
-  const newText = context.followedByDot ? secret.name : `${secret.name}.`;
   const item: CompletionItem = {
     label: secret.name,
     kind: CompletionItemKind.Variable,
@@ -65,10 +100,10 @@ function nameItem(secret: CatalogSecret, index: number, range: Range, context: R
     // The Markdown comes with completionItem/resolve: 500 secrets' documentation in every answer would slow each keystroke.
     data: { secretName: secret.name } satisfies ResolveData,
     sortText: String(index).padStart(5, '0'),
-    textEdit: { range, newText },
   };
-  if (!context.followedByDot && retrigger) item.command = retrigger;
-  return item;
+  if (!followedByDot && retrigger) item.command = retrigger;
+  // The reference already goes on (`.FIELD}}`): replace the name only.
+  return { item, newText: followedByDot ? secret.name : `${secret.name}.` };
 }
 
 function fieldItem(secret: CatalogSecret, field: string, index: number, range: Range, context: ReferenceCompletionContext): CompletionItem {

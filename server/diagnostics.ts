@@ -18,7 +18,7 @@ export interface ValidationOptions {
 export interface FileValidation {
   diagnostics: Diagnostic[];
   references: PackedReferences;
-  /** Size of the text checked (the runner recycles its worker after big files). */
+  /** Size of the text checked (after big files the worker collects its garbage, or is restarted). */
   textLength: number;
 }
 

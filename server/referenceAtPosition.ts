@@ -20,9 +20,8 @@ export interface ReferenceHit {
 export function referenceAtPosition(document: TextDocument, position: Position, index: WorkspaceIndex): ReferenceHit | undefined {
   const indexed = index.referenceAt(keyOfUri(document.uri), document.version, position);
   if (indexed) return indexed;
-  const lineStart = document.offsetAt({ line: position.line, character: 0 });
-  const lineEnd = document.offsetAt({ line: position.line + 1, character: 0 });
-  const line = document.getText().slice(lineStart, lineEnd);
+  // The line alone: the whole text of a big document would be joined (megabytes) after each edit.
+  const line = document.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } });
   const character = position.character;
   for (const reference of scanReferences(line).references) {
     if (character < reference.start || character > reference.end) continue;

@@ -10,7 +10,6 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CatalogNotification, RenameSecretRequest, UsageNotification } from '../shared/lspProtocol';
 import { DEFAULT_WORKFLOW_GLOBS } from '../shared/workflowTypes';
 import { CatalogStore } from './catalogStore';
@@ -28,6 +27,7 @@ import { createValidationRunner } from './validationRunner';
 import { ValidationQueue } from './validationQueue';
 import { runValidationWorker, VALIDATION_WORKER_ROLE } from './validationWorker';
 import { applyFileEvents, WatchedFiles } from './watchedFiles';
+import { WORKFLOW_DOCUMENTS } from './workflowDocument';
 import { WorkflowFileMatcher } from './workflowFiles';
 import { WorkspaceIndex } from './workspaceIndex';
 import { WorkspaceScanner } from './workspaceScanner';
@@ -42,7 +42,7 @@ else startLanguageServer();
 
 function startLanguageServer(): void {
   const connection = createConnection(ProposedFeatures.all);
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(WORKFLOW_DOCUMENTS);
   const open = new OpenDocuments(documents);
   const log = { info: (message: string) => connection.console.info(message), error: (message: string) => connection.console.error(message) };
   const index = new WorkspaceIndex();

@@ -1,9 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeError } from '../shared/errors';
-import type { ValidationRunner } from './validationRunner';
-import type { ValidationJob } from './validationWorker';
+import type { RunnerJob, ValidationRunner } from './validationRunner';
 import { keyOfUri, pathOfUri, uriOfPath } from './uris';
+import type { WorkflowDocument } from './workflowDocument';
 import type { WorkflowFileMatcher } from './workflowFiles';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -12,7 +12,7 @@ export interface ValidationQueueDeps {
   runner: ValidationRunner;
   matcher: WorkflowFileMatcher;
   /** The open document for an index key, if the editor has it open. */
-  openDocument(key: string): TextDocument | undefined;
+  openDocument(key: string): WorkflowDocument | undefined;
   publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
   debounceMs(): number;
   log(message: string): void;
@@ -81,6 +81,7 @@ export class ValidationQueue {
     const key = keyOfUri(uri);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    this.deps.runner.documentClosed(key);
     const filePath = pathOfUri(uri);
     if (filePath && this.deps.matcher.formatOfPath(filePath)) this.enqueue(key, false);
     else this.forget(key);
@@ -179,7 +180,8 @@ export class ValidationQueue {
       this.forget(key);
       return;
     }
-    const job: ValidationJob = document ? { format, text: document.getText() } : { format, path: key };
+    // An open document goes by reference: the runner sends the worker only what changed since its last check.
+    const job: RunnerJob = document ? { format, document: { key, source: document } } : { format, path: key };
     const version = document?.version;
     let result;
     try {

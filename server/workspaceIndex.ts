@@ -1,6 +1,6 @@
 import type { SecretUsage } from '../shared/lspProtocol';
 import type { WorkflowFormat } from '../shared/workflowTypes';
-import { referenceAt, unpackAll, type IndexedReference, type PackedReferences } from './indexedReferences';
+import { referenceAt, referenceCountsByName, unpackAll, type IndexedReference, type PackedReferences } from './indexedReferences';
 import type { Position } from 'vscode-languageserver';
 
 /** One workflow file's last validation: the references the cross-file features need. */
@@ -68,10 +68,10 @@ export class WorkspaceIndex {
   usage(): SecretUsage[] {
     const byName = new Map<string, { count: number; files: Set<string> }>();
     for (const entry of this.entries.values()) {
-      for (const name of entry.references.names) {
+      for (const [name, count] of referenceCountsByName(entry.references)) {
         let usage = byName.get(name);
         if (!usage) byName.set(name, (usage = { count: 0, files: new Set() }));
-        usage.count++;
+        usage.count += count;
         usage.files.add(entry.uri);
       }
     }

@@ -100,7 +100,7 @@ function scalarStartOnLine(text: string, from: number, offset: number, lineEnd: 
     } else {
       const end = plainScalarEnd(text, index, lineEnd, flowDepth > 0);
       if (end >= offset) {
-        if (text.lastIndexOf(' #', offset - 1) >= index) return undefined; // a comment before the cursor
+        if (text.slice(index, offset + 1).includes(' #')) return undefined; // a comment before the cursor (searched on this scalar only)
         return end < lineEnd && text[end] === ':' ? undefined : index;
       }
       scalarEnd = end;
