@@ -120,7 +120,9 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   process.stdout.write(`${rows.filter((row) => row.pass === true).length} pass, ${rows.filter((row) => row.pass === false).length} miss, ${rows.filter((row) => row.status === 'pending').length} pending, ${rows.filter((row) => row.status === 'error').length} errors in ${durationSeconds.toFixed(1)} s\n`);
 
-  const out = args.out ?? (args.quick ? join(tmpdir(), 'workflow-secrets-bench-quick.json') : join(ROOT, 'bench/results.json'));
+  // Only a full run replaces the committed figures; --quick and --only runs go to a temp file.
+  const partial = args.quick || Boolean(args.only);
+  const out = args.out ?? (partial ? join(tmpdir(), 'workflow-secrets-bench-partial.json') : join(ROOT, 'bench/results.json'));
   // Microseconds are the finest figure reported: three decimals of a millisecond.
   const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
   writeFileSync(out, `${JSON.stringify(results, rounded, 2)}\n`);

@@ -19,23 +19,31 @@ export interface ReferenceOutcome {
  * promise to await.
  */
 export class ReferenceOutcomes {
-  private readonly byName = new Map<string, Map<string, ReferenceOutcome>>();
+  /** Per secret name, its fields' outcomes: a name has a few fields, so a short list beats a second map. */
+  private readonly byName = new Map<string, FieldOutcome[]>();
 
   constructor(private readonly cache: ResolutionCache) {}
 
   /** The outcome when this reference has been resolved before in the run. */
   peek(name: string, field: string): ReferenceOutcome | undefined {
-    return this.byName.get(name)?.get(field);
+    const fields = this.byName.get(name);
+    if (fields) for (const entry of fields) if (entry.field === field) return entry.outcome;
+    return undefined;
   }
 
   /** Looks the secret up through the cache (rejects only on abort) and remembers the outcome. */
   async resolve(name: string, field: string, signal: AbortSignal | undefined): Promise<ReferenceOutcome> {
     const outcome = classify(name, field, await this.cache.get(name, signal));
-    let fields = this.byName.get(name);
-    if (!fields) this.byName.set(name, (fields = new Map()));
-    fields.set(field, outcome);
+    const fields = this.byName.get(name);
+    if (!fields) this.byName.set(name, [{ field, outcome }]);
+    else if (!fields.some((entry) => entry.field === field)) fields.push({ field, outcome });
     return outcome;
   }
+}
+
+interface FieldOutcome {
+  field: string;
+  outcome: ReferenceOutcome;
 }
 
 function classify(name: string, field: string, result: SecretLookupResult): ReferenceOutcome {

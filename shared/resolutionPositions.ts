@@ -12,7 +12,6 @@ export class PositionCursor {
   /** 1-based, of the last `moveTo`. */
   line = 1;
   column = 1;
-  private offset = 0;
   /** 0-based line and start offset of the cursor's line. */
   private lineNumber = 0;
   private lineStart = 0;
@@ -20,12 +19,15 @@ export class PositionCursor {
   private nextLf = -1;
   private nextCr = -1;
   private index: LineIndex | undefined;
+  private readonly hasCr: boolean;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.hasCr = text.includes('\r');
+  }
 
   /** Moves to `offset` (clamped to the text) and sets `line` and `column`. */
   moveTo(offset: number): void {
-    const target = Math.max(0, Math.min(Number.isFinite(offset) ? Math.floor(offset) : 0, this.text.length));
+    const target = Number.isFinite(offset) ? Math.max(0, Math.min(Math.floor(offset), this.text.length)) : 0;
     if (target < this.lineStart) {
       this.index ??= new LineIndex(this.text);
       const { line, character } = this.index.positionAt(target);
@@ -33,31 +35,43 @@ export class PositionCursor {
       this.column = character + 1;
       return;
     }
-    if (target > this.offset) this.advance(target);
+    this.advance(target);
     this.line = this.lineNumber + 1;
     this.column = target - this.lineStart + 1;
   }
 
+  /** Moves the line start past every line break before `target`. */
   private advance(target: number): void {
     const text = this.text;
+    if (!this.hasCr) {
+      // Only `\n` breaks (the usual case): one native search per line, nothing else.
+      let next = this.nextLf < this.lineStart ? indexOrEnd(text, '\n', this.lineStart) : this.nextLf;
+      while (next < target) {
+        this.lineNumber++;
+        this.lineStart = next + 1;
+        next = indexOrEnd(text, '\n', next + 1);
+      }
+      this.nextLf = next;
+      return;
+    }
     for (;;) {
-      const brk = this.nextBreak(this.lineStart);
-      if (brk >= target) break;
+      const brk = this.nextBreak();
+      if (brk >= target) return;
       let start = brk + 1;
       if (text.charCodeAt(brk) === 13 && text.charCodeAt(start) === 10) start++;
       // Between a `\r` and its `\n`: still the `\r`'s line, as LineIndex has it.
-      if (start > target) break;
+      if (start > target) return;
       this.lineNumber++;
       this.lineStart = start;
     }
-    this.offset = target;
   }
 
-  /** Each of `\n` and `\r` is searched for again only once the cursor has passed the last one found. */
-  private nextBreak(from: number): number {
+  /** The first line break at or after the line start; each of `\n` and `\r` is searched for again only once passed. */
+  private nextBreak(): number {
+    const from = this.lineStart;
     if (this.nextLf < from) this.nextLf = indexOrEnd(this.text, '\n', from);
     if (this.nextCr < from) this.nextCr = indexOrEnd(this.text, '\r', from);
-    return Math.min(this.nextLf, this.nextCr);
+    return this.nextLf < this.nextCr ? this.nextLf : this.nextCr;
   }
 }
 
