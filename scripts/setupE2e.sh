@@ -44,7 +44,10 @@ if [ "$installed_cs" = "$CODE_SERVER_VERSION" ] && [ -f "$E2E/cs/node_modules/co
 else
   log "installing code-server@$CODE_SERVER_VERSION under .e2e/cs (a few minutes)"
   mkdir -p "$E2E/cs"
+  # Under `npm test` the outer npm exports npm_config_user_agent (".. node/v20 .."); the inner npm
+  # would take it as its own config, and code-server's postinstall reads the Node version from it.
   (cd "$E2E/cs" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+    unset npm_config_user_agent &&
     PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" npm i --no-audit --no-fund "code-server@$CODE_SERVER_VERSION")
 fi
 
