@@ -10,7 +10,7 @@ import type { ExitCodeValue, Io } from './output';
 import { resolveCommand } from './resolveCommand';
 import { SECRET_COMMANDS } from './secretCommands';
 
-/** The `workflow-secrets` command line: a thin layer over shared/ (see docs/readme/cli.md). */
+/** The `workflow-secrets` command line: a thin layer over shared/ (see the README section "Command line"). */
 export const COMMANDS: Command[] = [...SECRET_COMMANDS, ...KEY_COMMANDS, checkCommand, resolveCommand, exportCommand];
 const GROUPS = new Set(COMMANDS.filter((command) => command.name.includes(' ')).map((command) => command.name.split(' ')[0] as string));
 const VERSION = packageJson.version;

@@ -2,7 +2,7 @@ import { describeError, WorkflowSecretsError } from '../shared/errors';
 import type { ErrorCode } from '../shared/errors';
 
 /**
- * Exit codes (documented in docs/readme/cli.md):
+ * Exit codes (documented in the README section "Command line"):
  * 0 ok; 1 problems found (check errors, blocked nodes, a refused export, a missing or invalid
  * secret); 2 usage (bad arguments, unreadable input file); 3 vault or key error (missing key,
  * wrong key, damaged vault, provider configuration).

@@ -89,7 +89,7 @@ try {
   heading('Summary');
   for (const line of summary) console.log(`- ${line}`);
   console.log(keep ? `- kept ${work} (delete it when done)` : `- removed ${work} (run \`npm run demo -- --keep\` to keep it)`);
-  console.log('Next: docs/readme/cli.md lists every command; `node dist/cli.js --help` too.');
+  console.log('Next: the README section "Command line" lists every command; `node dist/cli.js --help` too.');
 } catch (error) {
   console.error(`\nDemo stopped: ${error.message}.`);
   process.exitCode = 1;

@@ -2,7 +2,7 @@
 // then prints a summary table: test, cases run, failures. Tests record their figures in a JSON
 // lines file in a temp folder (RELIABILITY_FIGURES_DIR); a reporter records node:test's verdicts.
 // Usage: node scripts/runReliability.mjs [NAME_FILTER...]   (e.g. `crash fuzz`)
-// Sizes: RELIABILITY_SCALE=10 for a soak, or per-test variables (docs/readme/security-promises.md).
+// Sizes: RELIABILITY_SCALE=10 for a soak, or per-test variables (the README section "Security promises").
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the real-VS Code end-to-end suite needs (see docs/readme/vscode.md and
+# Installs what the real-VS Code end-to-end suite needs (see the README section "VS Code extension" and
 # the code-server recipe): Debian's Chromium, libkrb5-dev (code-server builds a gssapi
 # module), Node 24 and code-server under .e2e/ (git-ignored). Idempotent: each step is
 # skipped when its result is already in place, so a second run takes about a second.

@@ -1,6 +1,6 @@
 /**
  * `initializationOptions` the server understands (all optional), documented in
- * docs/readme/language-server.md:
+ * the README section "Language server":
  * - selfCatalog: false when the client sends the catalog itself (the VS Code client does); otherwise
  *   the server reads the vault file's metadata until a catalog notification arrives.
  * - vaultPath / environment: where that vault is (else WORKFLOW_SECRETS_VAULT / WORKFLOW_SECRETS_ENV,

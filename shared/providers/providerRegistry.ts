@@ -78,11 +78,11 @@ export async function loadProviderConfigFile(vaultPath: string): Promise<Provide
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new WorkflowSecretsError('usage', `${path} is not valid JSON.`, 'Fix the syntax; see docs/readme/providers.md for an example.');
+    throw new WorkflowSecretsError('usage', `${path} is not valid JSON.`, 'Fix the syntax; see the README section External secret providers for an example.');
   }
   const list = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>).providers : undefined;
   if (!Array.isArray(list)) {
-    throw new WorkflowSecretsError('usage', `${path} must hold an object with a "providers" list.`, 'Write { "providers": [ … ] }; see docs/readme/providers.md.');
+    throw new WorkflowSecretsError('usage', `${path} must hold an object with a "providers" list.`, 'Write { "providers": [ … ] }; see the README section External secret providers.');
   }
   return list.map((entry, index) => {
     const where = `${path}: providers[${index}]`;
@@ -97,7 +97,7 @@ export async function loadProviderConfigFile(vaultPath: string): Promise<Provide
     const parsed = providerSettingSchema.safeParse(entry);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`);
-      throw new WorkflowSecretsError('usage', `${where} is invalid: ${problems.join('; ')}.`, 'Fix the setting; see docs/readme/providers.md.');
+      throw new WorkflowSecretsError('usage', `${where} is invalid: ${problems.join('; ')}.`, 'Fix the setting; see the README section External secret providers.');
     }
     return parsed.data;
   });

@@ -7,7 +7,7 @@ import { isProcessAlive } from './vaultProcess';
 import { vaultIo, vaultNotFound, vaultPermissions } from './vaultErrors';
 
 /**
- * The vault file on disk. Policies (documented in docs/readme/vault-and-security.md):
+ * The vault file on disk. Policies (documented in the README section "The vault and the security model"):
  * - created 0600 in a 0700 folder, set with chmod so the umask does not matter;
  * - a vault readable or writable by group or others is repaired to 0600 and a warning is given;
  * - a vault owned by another user, or a symbolic link, is refused (`vault-permissions`);

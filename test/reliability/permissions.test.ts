@@ -13,7 +13,7 @@ import { recordFigure } from './support/figures';
 import { tempDir } from './support/tempDirs';
 
 /**
- * File permissions as docs/readme/vault-and-security.md documents them, end to end through the
+ * File permissions as the README section "The vault and the security model" documents them, end to end through the
  * command line: 0600 files in 0700 folders whatever the umask; a 0644 vault repaired to 0600 with
  * a warning by a command holding the key, only reported by one that reads metadata; a symlinked
  * vault refused by every command with nothing written; links in the folders above followed.

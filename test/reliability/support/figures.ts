@@ -36,7 +36,7 @@ function testFileName(): string {
 /**
  * Case counts: `base` in CI, multiplied by RELIABILITY_SCALE for a soak, or set outright by the
  * test's own variable (e.g. RELIABILITY_CRASH_KILLS=2000). Documented in
- * docs/readme/security-promises.md.
+ * the README section "Security promises".
  */
 export function scaled(base: number, variable?: string): number {
   const own = variable ? Number(process.env[variable]) : Number.NaN;
