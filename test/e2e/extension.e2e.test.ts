@@ -7,7 +7,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { filesContaining } from './harness/canaryScan';
 import { CodeServer } from './harness/codeServer';
 import { createE2eWorkspace, type E2eWorkspace } from './harness/e2eWorkspace';
-import { CHROMIUM, REPO_ROOT, RESULTS, SCREENSHOTS, VSIX, missingPrerequisite } from './harness/paths';
+import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, RESULTS, SCREENSHOTS, VSIX, missingPrerequisite } from './harness/paths';
+import { QUIET_WORKBENCH_SETTINGS } from './harness/workbenchSettings';
 import { waitForFile } from './harness/waitForFile';
 import { Workbench } from './harness/workbench';
 
@@ -73,27 +74,13 @@ describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 
       root: ws.root,
       workspace: ws.workspace,
       env: { WORKFLOW_SECRETS_VAULT: `${ws.vaultDir}${path.sep}`, XDG_CONFIG_HOME: path.join(ws.root, 'config') },
-      settings: {
-        'security.workspace.trust.enabled': false,
-        'workbench.startupEditor': 'none',
-        'chat.disableAIFeatures': true,
-        'workbench.tips.enabled': false,
-        'extensions.ignoreRecommendations': true,
-        'editor.autoClosingBrackets': 'never',
-        'editor.autoClosingQuotes': 'never',
-        'editor.minimap.enabled': false,
-        'workbench.editor.enablePreview': false,
-        'update.showReleaseNotes': false,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        // Local History would keep copies of the test workflow, which holds the literal value on purpose.
-        'workbench.localHistory.enabled': false,
-      },
+      settings: QUIET_WORKBENCH_SETTINGS,
     });
     await server.installExtension(VSIX);
     const port = await server.start();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     // Clipboard access lets the test read what Back Up Master Key copies.
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, permissions: ['clipboard-read', 'clipboard-write'] });

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Locator } from 'playwright-core';
 import { FakeVaultServer } from '../helpers/fakeVaultServer';
 import { filesContaining } from './harness/canaryScan';
 import { CodeServer } from './harness/codeServer';
-import { CHROMIUM, REPO_ROOT, SCREENSHOTS, VSIX, missingPrerequisite } from './harness/paths';
+import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, SCREENSHOTS, VSIX, missingPrerequisite } from './harness/paths';
 import { createProviderWorkspace, type ProviderWorkspace } from './harness/providerWorkspace';
 import { createStepRunner } from './harness/stepRunner';
 import { Workbench } from './harness/workbench';
@@ -79,7 +79,7 @@ describe('A HashiCorp Vault provider in a real VS Code (code-server)', { timeout
     const port = await server.start();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
     bench = new Workbench(page);
