@@ -29,10 +29,15 @@ export function assertBuilt(): void {
 
 /** Runs `node dist/cli.js ARGS` with only the given environment (plus PATH), to the end. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runNodeScript(CLI_PATH, args, options);
+}
+
+/** Runs `node SCRIPT ARGS` with only the given environment (plus PATH), to the end. */
+export function runNodeScript(script: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
   for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { env, cwd: options.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { env, cwd: options.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { assertBuilt, REPO_ROOT } from './cliHarness';
+import { assertBuilt, REPO_ROOT, runNodeScript } from './cliHarness';
 
 describe('npm run demo', () => {
   it('tours the command line on a throwaway vault and exits 0', async () => {
     assertBuilt();
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo.mjs')], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await runNodeScript(path.join(REPO_ROOT, 'scripts', 'demo.mjs'), []);
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /added 5 secrets \(apiKey, basicAuth, bearerToken, oauth, custom\)/);
     assert.match(result.stdout, /check found [1-9]\d* errors, all in broken\.workflow\.yaml/);

@@ -9,6 +9,7 @@ import { CodeServer } from './harness/codeServer';
 import { createE2eWorkspace, type E2eWorkspace } from './harness/e2eWorkspace';
 import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, RESULTS, SCREENSHOTS, VSIX, missingPrerequisite } from './harness/paths';
 import { QUIET_WORKBENCH_SETTINGS } from './harness/workbenchSettings';
+import { extensionLog } from './harness/extensionLog';
 import { waitForFile } from './harness/waitForFile';
 import { Workbench } from './harness/workbench';
 
@@ -40,29 +41,13 @@ async function step(name: string, body: () => Promise<void>): Promise<void> {
     failedStep = name;
     const shot = await bench?.screenshot(path.join(RESULTS, `e2e-${name.replace(/\W+/g, '-')}.png`)).catch(() => undefined);
     const screen = await bench?.describeScreen().catch(() => '(page unavailable)');
-    const log = await extensionLog().catch(() => '(no extension log found)');
+    const log = await extensionLog(server.userDataDir).catch(() => '(no extension log found)');
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
       `${name} failed: ${message}\n--- on screen ---\n${screen}\n--- screenshot ---\n${shot ?? '(none)'}\n--- Workflow Secrets output ---\n${log}\n--- code-server (last 2000 chars) ---\n${server?.log().slice(-2000)}`,
       { cause: error },
     );
   }
-}
-
-/** The extension's Output channel as written to disk by the extension host. */
-async function extensionLog(): Promise<string> {
-  const { readdir } = await import('node:fs/promises');
-  const found: string[] = [];
-  const visit = async (dir: string) => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await visit(full);
-      else if (/Workflow Secrets/.test(entry.name)) found.push(full);
-    }
-  };
-  await visit(path.join(server.userDataDir, 'logs'));
-  const texts = await Promise.all(found.map(async (file) => `${path.basename(file)}:\n${(await readFile(file, 'utf8')).slice(-3000)}`));
-  return texts.join('\n') || '(empty)';
 }
 
 describe('Workflow Secrets in a real VS Code (code-server)', { timeout: 300_000 }, () => {

@@ -1,21 +1,13 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Catalog, CatalogSecret } from '../../shared/catalog';
+import type { Catalog } from '../../shared/catalog';
 import { LspTestClient, type LspClientOptions } from './lspClient';
 import { fileUri } from './lspText';
+import { catalogSecret as secret } from './catalogSecret';
 
 export const LSP_FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'lsp');
 
-const secret = (name: string, type: CatalogSecret['type'], fields: string[], extra: Partial<CatalogSecret> = {}): CatalogSecret => ({
-  name,
-  type,
-  description: '',
-  tags: [],
-  fields,
-  source: { kind: 'local' },
-  ...extra,
-});
 
 /** The catalog the tests send as the VS Code client would (names, types, fields; no values). */
 export const TEST_CATALOG: Catalog = {

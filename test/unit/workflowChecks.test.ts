@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Catalog, CatalogSecret } from '../../shared/catalog';
+import type { Catalog } from '../../shared/catalog';
 import { checkWorkflow, type WorkflowDiagnostic } from '../../shared/workflowChecks';
 import { parseWorkflow } from '../../shared/workflowParser';
+import { catalogSecret as secret } from '../helpers/catalogSecret';
 
-const secret = (name: string, type: CatalogSecret['type'], fields: string[], extra: Partial<CatalogSecret> = {}): CatalogSecret => ({
-  name,
-  type,
-  description: '',
-  tags: [],
-  fields,
-  source: { kind: 'local' },
-  ...extra,
-});
 
 const catalog: Catalog = {
   state: 'ready',
